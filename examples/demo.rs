@@ -1,0 +1,405 @@
+//! The demo app: flask-jwt-extended's tutorial app, in axum.
+//!
+//! ```text
+//! cargo run --example demo                 # listens on 127.0.0.1:5000 (DEMO_ADDR overrides)
+//! JWT_TOKEN_LOCATION=cookies cargo run --example demo
+//! ```
+//!
+//! Configuration comes from `JWT_*` environment variables with flask-jwt-extended's names; see
+//! `shared/design/demo.md` for the routes.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRef, FromRequest, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_jwt_extended::{
+    current_user, get_jwt, get_jwt_header, get_jwt_identity, get_jwt_request_location,
+    jwt_required, set_access_cookies, set_refresh_cookies, unset_jwt_cookies, Claims,
+    CookieOptions, JwtConfig, JwtError, JwtHeader, JwtManager, Location, MemoryBlocklist,
+    NoJwtContext, TokenOptions,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+// ---- users ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct User {
+    username: String,
+    roles: Vec<String>,
+    salt: [u8; 16],
+    password_hash: [u8; 32],
+}
+
+const PBKDF2_ROUNDS: u32 = 50_000;
+
+fn hash_password(password: &str, salt: &[u8; 16]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt, PBKDF2_ROUNDS, &mut out);
+    out
+}
+
+fn make_user(username: &str, password: &str, roles: &[&str]) -> User {
+    let salt: [u8; 16] = rand::random();
+    User {
+        username: username.to_owned(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        salt,
+        password_hash: hash_password(password, &salt),
+    }
+}
+
+type Users = Arc<HashMap<String, User>>;
+
+fn users() -> Users {
+    let list = [
+        make_user("testuser", "testpass", &["user"]),
+        make_user("admin", "adminpass", &["admin", "user"]),
+    ];
+    Arc::new(list.into_iter().map(|u| (u.username.clone(), u)).collect())
+}
+
+/// Checks a password in constant time; unknown users cost the same as known ones.
+fn authenticate<'a>(users: &'a Users, username: &str, password: &str) -> Option<&'a User> {
+    static DUMMY_SALT: [u8; 16] = [7; 16];
+    match users.get(username) {
+        Some(u) => {
+            let candidate = hash_password(password, &u.salt);
+            bool::from(candidate.ct_eq(&u.password_hash)).then_some(u)
+        }
+        None => {
+            let _ = hash_password(password, &DUMMY_SALT);
+            None
+        }
+    }
+}
+
+// ---- state ---------------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct AppState {
+    jwt: JwtManager,
+    users: Users,
+}
+
+impl FromRef<AppState> for JwtManager {
+    fn from_ref(s: &AppState) -> JwtManager {
+        s.jwt.clone()
+    }
+}
+
+impl AppState {
+    fn cookie_mode(&self) -> bool {
+        self.jwt
+            .config()
+            .token_location
+            .contains(&Location::Cookies)
+    }
+
+    fn error(&self, status: StatusCode, msg: &str) -> Response {
+        self.jwt.message_response(status, msg)
+    }
+}
+
+/// `Json<T>` whose rejections are `{"msg": …}` 400s like every other error of the demo.
+struct DemoJson<T>(T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for DemoJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(DemoJson(v)),
+            Err(rejection) => {
+                let msg = match rejection {
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "Expected a JSON body (Content-Type: application/json)".to_owned()
+                    }
+                    JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON".to_owned(),
+                    JsonRejection::JsonDataError(e) => {
+                        format!("Invalid JSON body: {}", e.body_text())
+                    }
+                    other => other.body_text(),
+                };
+                Err(state.error(StatusCode::BAD_REQUEST, &msg))
+            }
+        }
+    }
+}
+
+// ---- routes --------------------------------------------------------------------------------
+
+async fn health() -> Json<&'static str> {
+    Json("ok")
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(State(app): State<AppState>, body: DemoJson<LoginBody>) -> Response {
+    let DemoJson(LoginBody { username, password }) = body;
+    let Some(user) = authenticate(&app.users, &username, &password) else {
+        return app.error(StatusCode::UNAUTHORIZED, "Bad username or password");
+    };
+    let issue = || -> Result<Response, JwtError> {
+        let access = app.jwt.create_access_token_with(
+            user.username.clone(),
+            TokenOptions::new()
+                .fresh(true)
+                .additional_claims(json!({ "roles": user.roles })),
+        )?;
+        let refresh = app.jwt.create_refresh_token(user.username.clone())?;
+        let body = Json(json!({ "access_token": access, "refresh_token": refresh }));
+        if app.cookie_mode() {
+            let cookies = set_access_cookies(&app.jwt, &access, CookieOptions::default())?.and(
+                set_refresh_cookies(&app.jwt, &refresh, CookieOptions::default())?,
+            );
+            Ok((cookies, body).into_response())
+        } else {
+            Ok(body.into_response())
+        }
+    };
+    issue().unwrap_or_else(IntoResponse::into_response)
+}
+
+#[jwt_required]
+async fn protected() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+#[jwt_required(optional)]
+async fn optional() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+#[jwt_required(fresh)]
+async fn fresh() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+#[jwt_required(refresh)]
+async fn refresh(State(app): State<AppState>) -> Response {
+    let identity = get_jwt_identity().ok().flatten().unwrap_or(Value::Null);
+    let issue = || -> Result<Response, JwtError> {
+        let access = app.jwt.create_access_token(identity)?;
+        let body = Json(json!({ "access_token": access }));
+        if app.cookie_mode() {
+            let cookies = set_access_cookies(&app.jwt, &access, CookieOptions::default())?;
+            Ok((cookies, body).into_response())
+        } else {
+            Ok(body.into_response())
+        }
+    };
+    issue().unwrap_or_else(IntoResponse::into_response)
+}
+
+#[jwt_required]
+async fn claims() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({
+        "claims": get_jwt()?,
+        "header": get_jwt_header()?,
+        "location": get_jwt_request_location(),
+    })))
+}
+
+#[derive(Deserialize)]
+struct EchoBody {
+    message: Value,
+}
+
+#[jwt_required]
+async fn echo(body: DemoJson<EchoBody>) -> Result<Json<Value>, NoJwtContext> {
+    let DemoJson(EchoBody { message }) = body;
+    Ok(Json(
+        json!({ "logged_in_as": get_jwt_identity()?, "message": message }),
+    ))
+}
+
+#[jwt_required(verify_type = false)]
+async fn logout(State(app): State<AppState>) -> Response {
+    let Ok(claims) = get_jwt() else {
+        return NoJwtContext::Outside.into_response();
+    };
+    if let Err(e) = app.jwt.revoke_token(&claims).await {
+        return e.into_response();
+    }
+    let msg = if claims.token_type() == Some("refresh") {
+        "Refresh token revoked"
+    } else {
+        "Access token revoked"
+    };
+    let body = app.jwt.message_response(StatusCode::OK, msg);
+    if app.cookie_mode() {
+        (unset_jwt_cookies(&app.jwt, None), body).into_response()
+    } else {
+        body
+    }
+}
+
+#[jwt_required]
+async fn whoami() -> Result<Json<Value>, NoJwtContext> {
+    let user = current_user::<User>()?.ok_or(NoJwtContext::Outside)?;
+    Ok(Json(
+        json!({ "username": user.username, "roles": user.roles }),
+    ))
+}
+
+#[jwt_required]
+async fn admin(State(app): State<AppState>) -> Response {
+    let claims = get_jwt().unwrap_or_default();
+    let is_admin = claims
+        .get("roles")
+        .and_then(Value::as_array)
+        .is_some_and(|roles| roles.iter().any(|r| r == "admin"));
+    if is_admin {
+        app.jwt.message_response(StatusCode::OK, "Welcome, admin")
+    } else {
+        app.error(StatusCode::FORBIDDEN, "Admins only!")
+    }
+}
+
+/// `OPTIONS` on any route is answered without a token, as flask-jwt-extended exempts it.
+async fn answer_options(req: Request, next: Next) -> Response {
+    if req.method() == Method::OPTIONS {
+        return (
+            StatusCode::NO_CONTENT,
+            [(header::ALLOW, "GET, HEAD, POST, OPTIONS")],
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+// ---- start-up ------------------------------------------------------------------------------
+
+fn build_manager(users: Users) -> Result<JwtManager, String> {
+    let mut config = JwtConfig::from_env().map_err(|e| format!("invalid configuration: {e}"))?;
+    if config.secret_key.is_none() && config.public_key.is_none() {
+        let secret: [u8; 32] = rand::random();
+        config.secret_key = Some(hex::encode(secret).into());
+        println!(
+            "JWT_SECRET_KEY is not set: using a random secret (tokens will not survive a restart)"
+        );
+    }
+    let lookup_users = users.clone();
+    let mut builder = JwtManager::builder(config).user_lookup_loader(
+        move |_header: &JwtHeader, claims: &Claims| {
+            let identity = claims.get_str("sub").unwrap_or_default();
+            lookup_users.get(identity).cloned()
+        },
+    );
+    builder = match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => redis_store(builder, &url)?,
+        _ => builder.blocklist(MemoryBlocklist::new()),
+    };
+    builder
+        .build()
+        .map_err(|e| format!("invalid configuration: {e}"))
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(
+    builder: axum_jwt_extended::JwtManagerBuilder,
+    url: &str,
+) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
+    let store = axum_jwt_extended::RedisBlocklist::new(url)
+        .map_err(|e| format!("invalid REDIS_URL: {e}"))?;
+    println!("revocations are kept in Redis at {url}");
+    Ok(builder.blocklist(store))
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_store(
+    _builder: axum_jwt_extended::JwtManagerBuilder,
+    _url: &str,
+) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
+    Err(
+        "REDIS_URL is set but the demo was built without Redis support: \
+         run `cargo run --example demo --features redis`"
+            .into(),
+    )
+}
+
+fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/login", post(login))
+        .route("/protected", get(protected))
+        .route("/optional", get(optional))
+        .route("/fresh", get(fresh))
+        .route("/refresh", post(refresh))
+        .route("/claims", get(claims))
+        .route("/echo", post(echo))
+        .route("/logout", post(logout))
+        .route("/whoami", get(whoami))
+        .route("/admin", get(admin))
+        .layer(middleware::from_fn(answer_options))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[tokio::main]
+async fn main() {
+    let users = users();
+    let jwt = match build_manager(users.clone()) {
+        Ok(jwt) => jwt,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            std::process::exit(2);
+        }
+    };
+    let addr: SocketAddr = match std::env::var("DEMO_ADDR") {
+        Ok(a) => match a.parse() {
+            Ok(a) => a,
+            Err(_) => {
+                eprintln!("demo: invalid configuration: DEMO_ADDR: {a:?} is not an address like 127.0.0.1:5000");
+                std::process::exit(2);
+            }
+        },
+        Err(_) => SocketAddr::from(([127, 0, 0, 1], 5000)),
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("demo: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("demo listening on http://{addr}");
+    let state = AppState { jwt, users };
+    if let Err(e) = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        eprintln!("demo: server error: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,122 @@
+//! An in-process blocklist. Readers never wait on each other: the maps sit behind sharded
+//! read-write locks and a check only takes a read lock on one shard.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use super::{BlocklistStore, StoreError};
+use crate::loaders::BoxFuture;
+
+const SHARDS: usize = 16;
+
+type Shard<V> = RwLock<HashMap<String, (V, Option<Instant>)>>;
+
+#[derive(Default)]
+struct Maps {
+    jtis: Vec<Shard<()>>,
+    identities: Vec<Shard<u64>>,
+}
+
+/// In-memory blocklist: entries expire when the token would have. Shared by clones; not
+/// shared across processes (use the Redis store for that).
+///
+/// ```
+/// # use axum_jwt_extended_runtime::{BlocklistStore, MemoryBlocklist};
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let store = MemoryBlocklist::new();
+/// store.revoke("jti-1", None).await.unwrap();
+/// assert!(store.is_revoked("jti-1").await.unwrap());
+/// assert!(!store.is_revoked("jti-2").await.unwrap());
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct MemoryBlocklist(Arc<Maps>);
+
+impl Default for MemoryBlocklist {
+    fn default() -> Self {
+        MemoryBlocklist::new()
+    }
+}
+
+impl std::fmt::Debug for MemoryBlocklist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryBlocklist")
+    }
+}
+
+fn shard_of(key: &str) -> usize {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    (h.finish() as usize) % SHARDS
+}
+
+fn get<V: Copy>(shards: &[Shard<V>], key: &str) -> Option<V> {
+    let shard = shards[shard_of(key)]
+        .read()
+        .unwrap_or_else(|p| p.into_inner());
+    match shard.get(key) {
+        Some((v, None)) => Some(*v),
+        Some((v, Some(until))) if *until > Instant::now() => Some(*v),
+        _ => None,
+    }
+}
+
+fn put<V>(shards: &[Shard<V>], key: &str, value: V, ttl: Option<Duration>) {
+    let now = Instant::now();
+    let mut shard = shards[shard_of(key)]
+        .write()
+        .unwrap_or_else(|p| p.into_inner());
+    // Drop expired entries of this shard now and then, so the map stays bounded.
+    if shard.len() >= 64 && shard.len().is_power_of_two() {
+        shard.retain(|_, (_, until)| until.is_none_or(|u| u > now));
+    }
+    shard.insert(key.to_owned(), (value, ttl.map(|t| now + t)));
+}
+
+impl MemoryBlocklist {
+    /// An empty store.
+    pub fn new() -> Self {
+        MemoryBlocklist(Arc::new(Maps {
+            jtis: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            identities: (0..SHARDS).map(|_| RwLock::default()).collect(),
+        }))
+    }
+}
+
+impl BlocklistStore for MemoryBlocklist {
+    fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let r = get(&self.0.jtis, jti).is_some();
+        Box::pin(std::future::ready(Ok(r)))
+    }
+
+    fn revoke<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        put(&self.0.jtis, jti, (), ttl);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn revoke_identity_before<'a>(
+        &'a self,
+        identity: &'a str,
+        issued_before: u64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let before =
+            get(&self.0.identities, identity).map_or(issued_before, |b| b.max(issued_before));
+        put(&self.0.identities, identity, before, ttl);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn identity_revoked_before<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
+        Box::pin(std::future::ready(Ok(get(&self.0.identities, identity))))
+    }
+}

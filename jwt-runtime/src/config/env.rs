@@ -1,0 +1,218 @@
+//! Reading [`JwtConfig`] from environment variables named as flask-jwt-extended's options.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::{Algorithm, Audience, ConfigError, Expiry, JwtConfig, Location, SameSite};
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::new(
+            name,
+            format!("expected true or false, got {v:?}"),
+        )),
+    }
+}
+
+fn parse_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn parse_expiry(name: &str, v: &str) -> Result<Expiry, ConfigError> {
+    let t = v.trim();
+    if t.eq_ignore_ascii_case("false") {
+        return Ok(Expiry::Never);
+    }
+    match t.parse::<u64>() {
+        Ok(secs) => Ok(Expiry::After(Duration::from_secs(secs))),
+        Err(_) => Err(ConfigError::new(
+            name,
+            format!("expected a whole number of seconds or false, got {v:?}"),
+        )),
+    }
+}
+
+fn parse_algorithm(name: &str, v: &str) -> Result<Algorithm, ConfigError> {
+    Algorithm::from_str(v.trim())
+        .map_err(|_| ConfigError::new(name, format!("unknown algorithm {v:?}")))
+}
+
+fn parse_audience(v: &str) -> Option<Audience> {
+    let list = parse_list(v);
+    match list.len() {
+        0 => None,
+        1 if !v.contains(',') => Some(Audience::One(list.into_iter().next()?)),
+        _ => Some(Audience::Many(list)),
+    }
+}
+
+fn non_empty(v: String) -> Option<String> {
+    if v.is_empty() {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+pub(super) fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<JwtConfig, ConfigError> {
+    let mut c = JwtConfig::default();
+    let get = |name: &str| lookup(name);
+
+    if let Some(v) = get("JWT_SECRET_KEY").and_then(non_empty) {
+        c.secret_key = Some(v.into());
+    } else if let Some(v) = get("SECRET_KEY").and_then(non_empty) {
+        c.secret_key = Some(v.into());
+    }
+    if let Some(v) = get("JWT_PRIVATE_KEY").and_then(non_empty) {
+        c.private_key = Some(v.into());
+    }
+    if let Some(v) = get("JWT_PUBLIC_KEY").and_then(non_empty) {
+        c.public_key = Some(v.into());
+    }
+    if let Some(v) = get("JWT_ALGORITHM") {
+        c.algorithm = parse_algorithm("JWT_ALGORITHM", &v)?;
+    }
+    if let Some(v) = get("JWT_DECODE_ALGORITHMS") {
+        c.decode_algorithms = parse_list(&v)
+            .iter()
+            .map(|a| parse_algorithm("JWT_DECODE_ALGORITHMS", a))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(v) = get("JWT_ACCESS_TOKEN_EXPIRES") {
+        c.access_token_expires = parse_expiry("JWT_ACCESS_TOKEN_EXPIRES", &v)?;
+    }
+    if let Some(v) = get("JWT_REFRESH_TOKEN_EXPIRES") {
+        c.refresh_token_expires = parse_expiry("JWT_REFRESH_TOKEN_EXPIRES", &v)?;
+    }
+    if let Some(v) = get("JWT_TOKEN_LOCATION") {
+        c.token_location = parse_list(&v)
+            .iter()
+            .map(|l| {
+                Location::parse(l).ok_or_else(|| {
+                    ConfigError::new(
+                        "JWT_TOKEN_LOCATION",
+                        format!(
+                            "{l:?} is not a location; use headers, cookies, query_string or json"
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    let strings: [(&str, &mut String); 20] = [
+        ("JWT_IDENTITY_CLAIM", &mut c.identity_claim),
+        ("JWT_ERROR_MESSAGE_KEY", &mut c.error_message_key),
+        ("JWT_HEADER_NAME", &mut c.header_name),
+        ("JWT_HEADER_TYPE", &mut c.header_type),
+        ("JWT_ACCESS_COOKIE_NAME", &mut c.access_cookie_name),
+        ("JWT_REFRESH_COOKIE_NAME", &mut c.refresh_cookie_name),
+        ("JWT_ACCESS_COOKIE_PATH", &mut c.access_cookie_path),
+        ("JWT_REFRESH_COOKIE_PATH", &mut c.refresh_cookie_path),
+        (
+            "JWT_ACCESS_CSRF_COOKIE_NAME",
+            &mut c.access_csrf_cookie_name,
+        ),
+        (
+            "JWT_REFRESH_CSRF_COOKIE_NAME",
+            &mut c.refresh_csrf_cookie_name,
+        ),
+        (
+            "JWT_ACCESS_CSRF_COOKIE_PATH",
+            &mut c.access_csrf_cookie_path,
+        ),
+        (
+            "JWT_REFRESH_CSRF_COOKIE_PATH",
+            &mut c.refresh_csrf_cookie_path,
+        ),
+        (
+            "JWT_ACCESS_CSRF_HEADER_NAME",
+            &mut c.access_csrf_header_name,
+        ),
+        (
+            "JWT_REFRESH_CSRF_HEADER_NAME",
+            &mut c.refresh_csrf_header_name,
+        ),
+        ("JWT_ACCESS_CSRF_FIELD_NAME", &mut c.access_csrf_field_name),
+        (
+            "JWT_REFRESH_CSRF_FIELD_NAME",
+            &mut c.refresh_csrf_field_name,
+        ),
+        ("JWT_QUERY_STRING_NAME", &mut c.query_string_name),
+        (
+            "JWT_QUERY_STRING_VALUE_PREFIX",
+            &mut c.query_string_value_prefix,
+        ),
+        ("JWT_JSON_KEY", &mut c.json_key),
+        ("JWT_REFRESH_JSON_KEY", &mut c.refresh_json_key),
+    ];
+    for (name, slot) in strings {
+        if let Some(v) = get(name) {
+            *slot = v;
+        }
+    }
+    let bools: [(&str, &mut bool); 7] = [
+        ("JWT_ENCODE_NBF", &mut c.encode_nbf),
+        ("JWT_VERIFY_SUB", &mut c.verify_sub),
+        ("JWT_COOKIE_SECURE", &mut c.cookie_secure),
+        ("JWT_SESSION_COOKIE", &mut c.session_cookie),
+        ("JWT_COOKIE_CSRF_PROTECT", &mut c.cookie_csrf_protect),
+        ("JWT_CSRF_IN_COOKIES", &mut c.csrf_in_cookies),
+        ("JWT_CSRF_CHECK_FORM", &mut c.csrf_check_form),
+    ];
+    for (name, slot) in bools {
+        if let Some(v) = get(name) {
+            *slot = parse_bool(name, &v)?;
+        }
+    }
+    if let Some(v) = get("JWT_DECODE_AUDIENCE") {
+        c.decode_audience = parse_audience(&v);
+    }
+    if let Some(v) = get("JWT_ENCODE_AUDIENCE") {
+        c.encode_audience = parse_audience(&v);
+    }
+    if let Some(v) = get("JWT_DECODE_ISSUER") {
+        let list = parse_list(&v);
+        c.decode_issuer = if list.is_empty() { None } else { Some(list) };
+    }
+    if let Some(v) = get("JWT_ENCODE_ISSUER") {
+        c.encode_issuer = non_empty(v);
+    }
+    if let Some(v) = get("JWT_DECODE_LEEWAY") {
+        let secs: u64 = v.trim().parse().map_err(|_| {
+            ConfigError::new(
+                "JWT_DECODE_LEEWAY",
+                format!("expected a whole number of seconds, got {v:?}"),
+            )
+        })?;
+        c.decode_leeway = Duration::from_secs(secs);
+    }
+    if let Some(v) = get("JWT_COOKIE_DOMAIN") {
+        c.cookie_domain = non_empty(v);
+    }
+    if let Some(v) = get("JWT_COOKIE_SAMESITE") {
+        c.cookie_samesite = match v.trim().to_ascii_lowercase().as_str() {
+            "" => None,
+            "lax" => Some(SameSite::Lax),
+            "strict" => Some(SameSite::Strict),
+            "none" => Some(SameSite::None),
+            _ => {
+                return Err(ConfigError::new(
+                    "JWT_COOKIE_SAMESITE",
+                    format!("expected Lax, Strict or None, got {v:?}"),
+                ))
+            }
+        };
+    }
+    if let Some(v) = get("JWT_CSRF_METHODS") {
+        c.csrf_methods = parse_list(&v);
+    }
+    Ok(c)
+}

@@ -1,0 +1,140 @@
+//! Start-up checks of a [`JwtConfig`]: every mistake is caught when the manager is built.
+
+use super::{ConfigError, Expiry, JwtConfig, SameSite};
+
+fn non_empty(option: &str, value: &str) -> Result<(), ConfigError> {
+    if value.is_empty() {
+        Err(ConfigError::new(option, "cannot be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+fn header_name(option: &str, value: &str) -> Result<(), ConfigError> {
+    non_empty(option, value)?;
+    axum::http::HeaderName::from_bytes(value.as_bytes())
+        .map(|_| ())
+        .map_err(|_| ConfigError::new(option, format!("{value:?} is not a valid header name")))
+}
+
+fn cookie_name(option: &str, value: &str) -> Result<(), ConfigError> {
+    non_empty(option, value)?;
+    // RFC 6265 cookie-name is an RFC 7230 token.
+    let ok = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::new(
+            option,
+            format!("{value:?} is not a valid cookie name"),
+        ))
+    }
+}
+
+fn cookie_path(option: &str, value: &str) -> Result<(), ConfigError> {
+    if !value.starts_with('/') || value.bytes().any(|b| b == b';' || b.is_ascii_control()) {
+        return Err(ConfigError::new(
+            option,
+            format!("{value:?} is not a valid cookie path (it must start with '/')"),
+        ));
+    }
+    Ok(())
+}
+
+fn expiry(option: &str, value: Expiry) -> Result<(), ConfigError> {
+    match value {
+        Expiry::After(d) if d.is_zero() => Err(ConfigError::new(
+            option,
+            "a zero lifetime is not allowed (flask-jwt-extended silently makes such tokens \
+             never expire); use false / Expiry::Never for tokens that never expire",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks everything but the keys (see `keys.rs`).
+pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
+    if c.token_location.is_empty() {
+        return Err(ConfigError::new(
+            "JWT_TOKEN_LOCATION",
+            "must contain at least one of \"headers\", \"cookies\", \"query_string\", or \"json\"",
+        ));
+    }
+    for (i, l) in c.token_location.iter().enumerate() {
+        if c.token_location[..i].contains(l) {
+            return Err(ConfigError::new(
+                "JWT_TOKEN_LOCATION",
+                format!("{l:?} is listed twice"),
+            ));
+        }
+    }
+    expiry("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires)?;
+    expiry("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires)?;
+    non_empty("JWT_IDENTITY_CLAIM", &c.identity_claim)?;
+    non_empty("JWT_ERROR_MESSAGE_KEY", &c.error_message_key)?;
+    header_name("JWT_HEADER_NAME", &c.header_name)?;
+    if c.header_type.chars().any(char::is_whitespace) || c.header_type.contains(',') {
+        return Err(ConfigError::new(
+            "JWT_HEADER_TYPE",
+            format!("{:?} must be a single word (or empty)", c.header_type),
+        ));
+    }
+    cookie_name("JWT_ACCESS_COOKIE_NAME", &c.access_cookie_name)?;
+    cookie_name("JWT_REFRESH_COOKIE_NAME", &c.refresh_cookie_name)?;
+    cookie_name("JWT_ACCESS_CSRF_COOKIE_NAME", &c.access_csrf_cookie_name)?;
+    cookie_name("JWT_REFRESH_CSRF_COOKIE_NAME", &c.refresh_csrf_cookie_name)?;
+    cookie_path("JWT_ACCESS_COOKIE_PATH", &c.access_cookie_path)?;
+    cookie_path("JWT_REFRESH_COOKIE_PATH", &c.refresh_cookie_path)?;
+    cookie_path("JWT_ACCESS_CSRF_COOKIE_PATH", &c.access_csrf_cookie_path)?;
+    cookie_path("JWT_REFRESH_CSRF_COOKIE_PATH", &c.refresh_csrf_cookie_path)?;
+    if let Some(d) = &c.cookie_domain {
+        if d.bytes()
+            .any(|b| b == b';' || b.is_ascii_whitespace() || b.is_ascii_control())
+        {
+            return Err(ConfigError::new(
+                "JWT_COOKIE_DOMAIN",
+                format!("{d:?} is not a valid cookie domain"),
+            ));
+        }
+    }
+    if c.cookie_samesite == Some(SameSite::None) && !c.cookie_secure {
+        return Err(ConfigError::new(
+            "JWT_COOKIE_SAMESITE",
+            "SameSite=None requires JWT_COOKIE_SECURE=true (browsers drop such cookies otherwise)",
+        ));
+    }
+    header_name("JWT_ACCESS_CSRF_HEADER_NAME", &c.access_csrf_header_name)?;
+    header_name("JWT_REFRESH_CSRF_HEADER_NAME", &c.refresh_csrf_header_name)?;
+    non_empty("JWT_ACCESS_CSRF_FIELD_NAME", &c.access_csrf_field_name)?;
+    non_empty("JWT_REFRESH_CSRF_FIELD_NAME", &c.refresh_csrf_field_name)?;
+    for m in &c.csrf_methods {
+        if axum::http::Method::from_bytes(m.as_bytes()).is_err() {
+            return Err(ConfigError::new(
+                "JWT_CSRF_METHODS",
+                format!("{m:?} is not an HTTP method"),
+            ));
+        }
+    }
+    non_empty("JWT_QUERY_STRING_NAME", &c.query_string_name)?;
+    non_empty("JWT_JSON_KEY", &c.json_key)?;
+    non_empty("JWT_REFRESH_JSON_KEY", &c.refresh_json_key)?;
+    if c.max_token_length < 64 {
+        return Err(ConfigError::new(
+            "max_token_length",
+            "must be at least 64 bytes",
+        ));
+    }
+    if let Some(a) = &c.decode_audience {
+        if a.is_empty() {
+            return Err(ConfigError::new("JWT_DECODE_AUDIENCE", "cannot be empty"));
+        }
+    }
+    if let Some(i) = &c.decode_issuer {
+        if i.is_empty() || i.iter().any(String::is_empty) {
+            return Err(ConfigError::new("JWT_DECODE_ISSUER", "cannot be empty"));
+        }
+    }
+    Ok(())
+}

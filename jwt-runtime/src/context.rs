@@ -1,0 +1,226 @@
+//! The verified token of the current request, as Flask keeps it in `g`: `get_jwt()`,
+//! `get_jwt_header()`, `get_jwt_identity()`, `get_jwt_request_location()`, `current_user()`.
+//!
+//! `#[jwt_required]` runs the handler's body inside a task-local scope holding the context.
+//! A task started with `tokio::spawn` does not inherit it: carry it with [`spawn_with_jwt`] or
+//! pass the values you need.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::config::Location;
+use crate::loaders::AnyUser;
+use crate::manager::JwtManager;
+use crate::token::{Claims, JwtHeader};
+
+/// The verified token of a request (or an anonymous context on an optional route).
+#[derive(Clone)]
+pub struct JwtContext {
+    pub(crate) header: JwtHeader,
+    pub(crate) claims: Claims,
+    pub(crate) identity: Option<Value>,
+    pub(crate) location: Option<Location>,
+    pub(crate) user: Option<AnyUser>,
+    pub(crate) has_user_loader: bool,
+}
+
+impl fmt::Debug for JwtContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtContext")
+            .field("header", &self.header)
+            .field("claims", &self.claims)
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtContext {
+    pub(crate) fn verified(
+        manager: &JwtManager,
+        header: JwtHeader,
+        claims: Claims,
+        location: Location,
+        user: Option<AnyUser>,
+    ) -> Self {
+        let identity = claims
+            .get(manager.config().identity_claim.as_str())
+            .cloned();
+        JwtContext {
+            header,
+            claims,
+            identity,
+            location: Some(location),
+            user,
+            has_user_loader: manager.has_user_lookup_loader(),
+        }
+    }
+
+    pub(crate) fn anonymous(manager: &JwtManager) -> Self {
+        JwtContext {
+            header: JwtHeader::default(),
+            claims: Claims::default(),
+            identity: None,
+            location: None,
+            user: None,
+            has_user_loader: manager.has_user_lookup_loader(),
+        }
+    }
+
+    /// The claims (`{}` when anonymous).
+    pub fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    /// The JOSE header (`{}` when anonymous).
+    pub fn header(&self) -> &JwtHeader {
+        &self.header
+    }
+
+    /// The identity claim's value (`None` when anonymous).
+    pub fn identity(&self) -> Option<&Value> {
+        self.identity.as_ref()
+    }
+
+    /// The identity claim as a string, when it is one.
+    pub fn identity_str(&self) -> Option<&str> {
+        self.identity.as_ref().and_then(Value::as_str)
+    }
+
+    /// Where the token was found (`None` when anonymous).
+    pub fn location(&self) -> Option<Location> {
+        self.location
+    }
+
+    /// Whether no token was presented (optional routes only).
+    pub fn is_anonymous(&self) -> bool {
+        self.location.is_none()
+    }
+
+    /// The user returned by the user lookup loader, if it is of type `U`.
+    pub fn current_user<U: Send + Sync + 'static>(&self) -> Result<Option<Arc<U>>, NoJwtContext> {
+        if self.is_anonymous() {
+            return Ok(None);
+        }
+        if !self.has_user_loader {
+            return Err(NoJwtContext::NoUserLoader);
+        }
+        match &self.user {
+            None => Ok(None),
+            Some(u) => Arc::clone(u)
+                .downcast::<U>()
+                .map(Some)
+                .map_err(|_| NoJwtContext::WrongUserType(std::any::type_name::<U>())),
+        }
+    }
+}
+
+tokio::task_local! {
+    static JWT_CONTEXT: Option<Arc<JwtContext>>;
+}
+
+/// Runs `fut` with `ctx` as the current request's JWT context. `None` means no verification
+/// ran (an `OPTIONS` request): the accessors then return [`NoJwtContext`].
+pub async fn scope<F: Future>(ctx: Option<Arc<JwtContext>>, fut: F) -> F::Output {
+    JWT_CONTEXT.scope(ctx, fut).await
+}
+
+/// The current context, if inside a `#[jwt_required]` handler that verified a request.
+pub fn current_context() -> Option<Arc<JwtContext>> {
+    JWT_CONTEXT.try_with(|c| c.clone()).ok().flatten()
+}
+
+/// Spawns a task that sees the current JWT context (a plain `tokio::spawn` does not).
+pub fn spawn_with_jwt<F>(fut: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let ctx = current_context();
+    tokio::spawn(scope(ctx, fut))
+}
+
+/// Why a context accessor has no answer: called outside a `#[jwt_required]` handler (or on an
+/// `OPTIONS` request, which is not verified), or `current_user` without a user lookup loader.
+/// As a response it is a 500 naming the programming mistake: no request input can cause it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoJwtContext {
+    /// Not inside a verified `#[jwt_required]` handler.
+    Outside,
+    /// `current_user` was used but the manager has no user lookup loader.
+    NoUserLoader,
+    /// `current_user::<U>` was asked for another type than the loader returns.
+    WrongUserType(&'static str),
+}
+
+impl fmt::Display for NoJwtContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoJwtContext::Outside => f.write_str(
+                "You must use #[jwt_required] (or a Jwt extractor) before using this method",
+            ),
+            NoJwtContext::NoUserLoader => {
+                f.write_str("You must provide a user_lookup_loader callback to use this method")
+            }
+            NoJwtContext::WrongUserType(t) => {
+                write!(f, "The user lookup loader does not return a {t}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for NoJwtContext {}
+
+impl IntoResponse for NoJwtContext {
+    fn into_response(self) -> Response {
+        crate::error::json_message(StatusCode::INTERNAL_SERVER_ERROR, "msg", &self.to_string())
+    }
+}
+
+fn with_ctx<T>(f: impl FnOnce(&JwtContext) -> T) -> Result<T, NoJwtContext> {
+    match current_context() {
+        Some(ctx) => Ok(f(&ctx)),
+        None => Err(NoJwtContext::Outside),
+    }
+}
+
+/// `get_jwt()`: the verified claims (`{}` on an optional route without a token).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// // Outside a protected handler there is no token: an error, never a panic.
+/// assert!(axum_jwt_extended_runtime::get_jwt().is_err());
+/// # }
+/// ```
+pub fn get_jwt() -> Result<Claims, NoJwtContext> {
+    with_ctx(|c| c.claims.clone())
+}
+
+/// `get_jwt_header()`: the verified token's header (`{}` without a token).
+pub fn get_jwt_header() -> Result<JwtHeader, NoJwtContext> {
+    with_ctx(|c| c.header.clone())
+}
+
+/// `get_jwt_identity()`: the identity claim (`None` on an optional route without a token).
+pub fn get_jwt_identity() -> Result<Option<Value>, NoJwtContext> {
+    with_ctx(|c| c.identity.clone())
+}
+
+/// `get_jwt_request_location()`: where the token came from; `None` without one (never an
+/// error, as in Flask).
+pub fn get_jwt_request_location() -> Option<Location> {
+    current_context().and_then(|c| c.location)
+}
+
+/// `current_user` / `get_current_user()`: the object your user lookup loader returned, typed.
+/// `Ok(None)` on an optional route without a token.
+pub fn current_user<U: Send + Sync + 'static>() -> Result<Option<Arc<U>>, NoJwtContext> {
+    match current_context() {
+        Some(ctx) => ctx.current_user::<U>(),
+        None => Err(NoJwtContext::Outside),
+    }
+}

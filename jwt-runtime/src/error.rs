@@ -1,0 +1,241 @@
+//! Errors, with the status and message flask-jwt-extended gives for each case.
+//!
+//! Every failure of a protected request is one [`JwtError`]. It renders as
+//! `{"msg": "…"}` (the key follows `JWT_ERROR_MESSAGE_KEY`) with Flask's status, unless a
+//! response loader registered on the [`JwtManager`](crate::JwtManager) answers instead.
+
+use std::fmt;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::token::{Claims, JwtHeader};
+
+/// What went wrong, one variant per flask-jwt-extended exception (plus the cases where Flask
+/// answers 500 and we answer a clear 4xx or 503).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No token was found in any configured location (`NoAuthorizationError`, 401).
+    NoAuthorization(String),
+    /// The CSRF double-submit check failed (`CSRFError`, 401).
+    Csrf(String),
+    /// The token header had the wrong shape (`InvalidHeaderError`, 422).
+    InvalidHeader(String),
+    /// The query-string value lacked the configured prefix (`InvalidQueryParamError`, 422).
+    InvalidQueryParam(String),
+    /// A claim flask-jwt-extended requires is missing (`JWTDecodeError`, 422).
+    Decode(String),
+    /// An access token where a refresh token was required, or the reverse (`WrongTokenError`, 422).
+    WrongToken(String),
+    /// Any other invalid token: structure, signature, algorithm, claims (PyJWT's
+    /// `InvalidTokenError` family, 422).
+    InvalidToken(String),
+    /// The token has expired (401). Carries the verified header and claims for
+    /// `expired_token_loader`.
+    Expired(Box<TokenParts>),
+    /// A fresh token was required (401).
+    FreshTokenRequired(Box<TokenParts>),
+    /// The token is in the blocklist (401).
+    Revoked(Box<TokenParts>),
+    /// `token_verification_loader` returned false (400).
+    UserClaimsVerification(Box<TokenParts>),
+    /// `user_lookup_loader` found no user (401).
+    UserLookup(Box<TokenParts>),
+    /// The blocklist store failed or timed out: the request is denied (503, fail closed).
+    StoreUnavailable(String),
+    /// The request body was larger than the JSON location's limit (413).
+    PayloadTooLarge(String),
+    /// The request body could not be used at all (400), e.g. a JSON body that is not an object.
+    BadRequest(String),
+    /// Token creation failed: a claim or header that cannot be used, or a key error.
+    Encode(String),
+}
+
+/// The verified header and claims of a token, attached to errors that Flask passes to a
+/// response loader as `(jwt_header, jwt_payload)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenParts {
+    /// The token's JOSE header.
+    pub header: JwtHeader,
+    /// The token's claims, with flask-jwt-extended's defaults applied.
+    pub claims: Claims,
+}
+
+/// A failure of token handling, renderable as the response flask-jwt-extended gives.
+///
+/// ```
+/// use axum_jwt_extended_runtime::{ErrorKind, JwtError};
+/// use axum::response::IntoResponse;
+///
+/// let err = JwtError::new(ErrorKind::NoAuthorization("Missing Authorization Header".into()));
+/// assert_eq!(err.status().as_u16(), 401);
+/// assert_eq!(err.message(), "Missing Authorization Header");
+/// let response = err.into_response();
+/// assert_eq!(response.status(), 401);
+/// ```
+#[derive(Clone)]
+pub struct JwtError {
+    kind: ErrorKind,
+    /// Set when the error was raised by a manager: its message key and response loaders
+    /// then shape the response.
+    pub(crate) manager: Option<crate::JwtManager>,
+}
+
+impl JwtError {
+    /// An error of this kind, rendered with the default message key `msg`.
+    pub fn new(kind: ErrorKind) -> Self {
+        JwtError {
+            kind,
+            manager: None,
+        }
+    }
+
+    pub(crate) fn with_manager(mut self, manager: &crate::JwtManager) -> Self {
+        if self.manager.is_none() {
+            self.manager = Some(manager.clone());
+        }
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Consumes the error, returning its kind.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The status flask-jwt-extended answers for this error when no loader overrides it.
+    pub fn status(&self) -> StatusCode {
+        match &self.kind {
+            ErrorKind::NoAuthorization(_)
+            | ErrorKind::Csrf(_)
+            | ErrorKind::Expired(_)
+            | ErrorKind::FreshTokenRequired(_)
+            | ErrorKind::Revoked(_)
+            | ErrorKind::UserLookup(_) => StatusCode::UNAUTHORIZED,
+            ErrorKind::InvalidHeader(_)
+            | ErrorKind::InvalidQueryParam(_)
+            | ErrorKind::Decode(_)
+            | ErrorKind::WrongToken(_)
+            | ErrorKind::InvalidToken(_)
+            | ErrorKind::Encode(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::UserClaimsVerification(_) | ErrorKind::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            ErrorKind::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    /// The message flask-jwt-extended puts under `msg` for this error.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ErrorKind::NoAuthorization(m)
+            | ErrorKind::Csrf(m)
+            | ErrorKind::InvalidHeader(m)
+            | ErrorKind::InvalidQueryParam(m)
+            | ErrorKind::Decode(m)
+            | ErrorKind::WrongToken(m)
+            | ErrorKind::InvalidToken(m)
+            | ErrorKind::StoreUnavailable(m)
+            | ErrorKind::PayloadTooLarge(m)
+            | ErrorKind::BadRequest(m)
+            | ErrorKind::Encode(m) => m.clone(),
+            ErrorKind::Expired(_) => "Token has expired".to_owned(),
+            ErrorKind::FreshTokenRequired(_) => "Fresh token required".to_owned(),
+            ErrorKind::Revoked(_) => "Token has been revoked".to_owned(),
+            ErrorKind::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
+            ErrorKind::UserLookup(parts) => {
+                let identity = match &self.manager {
+                    Some(m) => parts.claims.get(m.config().identity_claim.as_str()),
+                    None => parts.claims.get("sub"),
+                };
+                format!("Error loading the user {}", python_str(identity))
+            }
+        }
+    }
+
+    /// The header and claims attached to this error, if Flask attaches them.
+    pub fn token_parts(&self) -> Option<&TokenParts> {
+        match &self.kind {
+            ErrorKind::Expired(p)
+            | ErrorKind::FreshTokenRequired(p)
+            | ErrorKind::Revoked(p)
+            | ErrorKind::UserClaimsVerification(p)
+            | ErrorKind::UserLookup(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The default response: `{"<key>": message}` with [`status`](Self::status).
+    pub fn default_response(&self, message_key: &str) -> Response {
+        json_message(self.status(), message_key, &self.message())
+    }
+}
+
+/// `str(value)` as Python prints it, for the user lookup message.
+fn python_str(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => "None".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Bool(true)) => "True".to_owned(),
+        Some(serde_json::Value::Bool(false)) => "False".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A JSON body `{"<key>": "<message>"}` with a status, as every default error response is.
+///
+/// ```
+/// let response = axum_jwt_extended_runtime::json_message(
+///     axum::http::StatusCode::FORBIDDEN, "msg", "Admins only!");
+/// assert_eq!(response.status(), 403);
+/// ```
+pub fn json_message(status: StatusCode, key: &str, message: &str) -> Response {
+    let mut body = serde_json::Map::with_capacity(1);
+    body.insert(
+        key.to_owned(),
+        serde_json::Value::String(message.to_owned()),
+    );
+    (status, axum::Json(serde_json::Value::Object(body))).into_response()
+}
+
+impl fmt::Debug for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtError")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+impl From<ErrorKind> for JwtError {
+    fn from(kind: ErrorKind) -> Self {
+        JwtError::new(kind)
+    }
+}
+
+impl IntoResponse for JwtError {
+    fn into_response(self) -> Response {
+        match self.manager.clone() {
+            Some(manager) => manager.error_response(self),
+            None => self.default_response("msg"),
+        }
+    }
+}
+
+/// Shorthand constructors used across the runtime.
+pub(crate) fn invalid(msg: impl Into<String>) -> JwtError {
+    JwtError::new(ErrorKind::InvalidToken(msg.into()))
+}

@@ -1,0 +1,296 @@
+//! The guard extractors: what `#[jwt_required]` expands to, usable without the macro.
+//!
+//! [`Guard<FLAGS, LOCATIONS>`] is a `FromRequestParts` extractor: it runs the whole
+//! verification before any body extractor, and rejects with flask-jwt-extended's response.
+//! Its requirements are const generics so that the macro needs no extra items:
+//! [`Jwt`], [`OptionalJwt`], [`FreshJwt`] and [`RefreshJwt`] name the common ones.
+//!
+//! When the token may be in the JSON body (or the CSRF value in a form), the guard defers
+//! and [`JwtBody`] (wrapping the handler's last extractor) finishes the verification with
+//! the body, then hands the same bytes to that extractor.
+
+mod verify;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+
+use crate::config::Location;
+use crate::context::JwtContext;
+use crate::error::{ErrorKind, JwtError};
+use crate::manager::JwtManager;
+
+pub(crate) use verify::{effective_locations, needs_body};
+
+/// Flag bits of a guard's requirements.
+pub mod flags {
+    /// `optional`: no token is not an error.
+    pub const OPTIONAL: u8 = 1;
+    /// `fresh`: the token must be fresh.
+    pub const FRESH: u8 = 2;
+    /// `refresh`: a refresh token is required (and the refresh cookie, CSRF and JSON names).
+    pub const REFRESH: u8 = 4;
+    /// `verify_type = false`: no access/refresh type check.
+    pub const NO_VERIFY_TYPE: u8 = 8;
+    /// `skip_revocation_check`: no blocklist check.
+    pub const SKIP_REVOCATION_CHECK: u8 = 16;
+    /// The handler's last extractor is wrapped in [`JwtBody`](super::JwtBody), so the guard
+    /// may leave a verification that needs the body to it.
+    pub const WITH_BODY: u8 = 32;
+}
+
+/// The requirements of a protected route: `jwt_required(optional, fresh, refresh,
+/// verify_type, skip_revocation_check, locations)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Spec {
+    /// `optional`
+    pub optional: bool,
+    /// `fresh`
+    pub fresh: bool,
+    /// `refresh`
+    pub refresh: bool,
+    /// `verify_type` (default true)
+    pub verify_type: bool,
+    /// `skip_revocation_check`
+    pub skip_revocation_check: bool,
+    /// `locations`; empty means the configured `JWT_TOKEN_LOCATION`.
+    pub locations: Vec<Location>,
+}
+
+impl Spec {
+    /// Decodes the const-generic encoding (flag bits; one location per 4 bits, first lowest).
+    pub fn from_bits(flag_bits: u8, location_bits: u16) -> Spec {
+        let mut locations = Vec::new();
+        let mut bits = location_bits;
+        while bits != 0 {
+            if let Some(l) = Location::from_code(bits & 0xF) {
+                locations.push(l);
+            }
+            bits >>= 4;
+        }
+        Spec {
+            optional: flag_bits & flags::OPTIONAL != 0,
+            fresh: flag_bits & flags::FRESH != 0,
+            refresh: flag_bits & flags::REFRESH != 0,
+            verify_type: flag_bits & flags::NO_VERIFY_TYPE == 0,
+            skip_revocation_check: flag_bits & flags::SKIP_REVOCATION_CHECK != 0,
+            locations,
+        }
+    }
+}
+
+/// Encodes a location list for [`Guard`]'s second parameter.
+///
+/// ```
+/// use axum_jwt_extended_runtime::{encode_locations, Location};
+/// const L: u16 = encode_locations(&[Location::Cookies, Location::Headers]);
+/// assert_eq!(L, 0x12);
+/// ```
+pub const fn encode_locations(locations: &[Location]) -> u16 {
+    let mut out = 0u16;
+    let mut i = 0;
+    while i < locations.len() && i < 4 {
+        out |= locations[i].code() << (4 * i);
+        i += 1;
+    }
+    out
+}
+
+/// What the guard found.
+#[derive(Clone, Debug)]
+enum State {
+    /// `OPTIONS`: not verified, no context (as in Flask).
+    Exempt,
+    /// Verified, or anonymous on an optional route.
+    Done(Arc<JwtContext>),
+    /// The body is needed; [`JwtBody`] finishes.
+    Deferred,
+}
+
+/// Marker left in the request extensions when the guard defers to [`JwtBody`].
+#[derive(Clone, Copy, Debug)]
+struct DeferredToBody;
+
+/// A verified request: the extractor behind `#[jwt_required]`.
+///
+/// `FLAGS` are [`flags`] bits; `LOCATIONS` is [`encode_locations`] of a per-route location
+/// list (0 = the configured ones). Requires `JwtManager: FromRef<S>` of the router state.
+///
+/// ```
+/// use axum::{routing::get, Json, Router};
+/// use axum_jwt_extended_runtime::{Jwt, JwtConfig, JwtManager};
+///
+/// async fn protected(jwt: Jwt) -> Json<serde_json::Value> {
+///     Json(serde_json::json!({ "logged_in_as": jwt.identity() }))
+/// }
+///
+/// let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!")).unwrap();
+/// let app: Router = Router::new().route("/protected", get(protected)).with_state(jwt);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Guard<const FLAGS: u8 = 0, const LOCATIONS: u16 = 0> {
+    state: State,
+}
+
+/// `@jwt_required()`.
+pub type Jwt = Guard<0, 0>;
+/// `@jwt_required(optional=True)`.
+pub type OptionalJwt = Guard<{ flags::OPTIONAL }, 0>;
+/// `@jwt_required(fresh=True)`.
+pub type FreshJwt = Guard<{ flags::FRESH }, 0>;
+/// `@jwt_required(refresh=True)`.
+pub type RefreshJwt = Guard<{ flags::REFRESH }, 0>;
+
+impl<const F: u8, const L: u16> Guard<F, L> {
+    /// The verified context (`None` for an unverified `OPTIONS` request, or while deferred).
+    pub fn context(&self) -> Option<&JwtContext> {
+        match &self.state {
+            State::Done(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The verified claims (`{}` when anonymous or not verified).
+    pub fn claims(&self) -> crate::token::Claims {
+        self.context()
+            .map(|c| c.claims().clone())
+            .unwrap_or_default()
+    }
+
+    /// The identity claim (`None` when anonymous).
+    pub fn identity(&self) -> Option<&serde_json::Value> {
+        self.context().and_then(|c| c.identity())
+    }
+
+    /// Where the token came from (`None` when anonymous).
+    pub fn location(&self) -> Option<Location> {
+        self.context().and_then(|c| c.location())
+    }
+
+    /// Combines this guard with the body phase, for the task-local scope.
+    #[doc(hidden)]
+    pub fn finish<T>(self, body: JwtBody<T, F, L>) -> (Option<Arc<JwtContext>>, T) {
+        let ctx = match (self.state, body.ctx) {
+            (State::Done(c), _) => Some(c),
+            (_, Some(c)) => Some(c),
+            (State::Exempt, None) | (State::Deferred, None) => None,
+        };
+        (ctx, body.inner)
+    }
+
+    /// The context for the task-local scope, when there is no body phase.
+    #[doc(hidden)]
+    pub fn into_scope(self) -> Option<Arc<JwtContext>> {
+        match self.state {
+            State::Done(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl<S, const F: u8, const L: u16> FromRequestParts<S> for Guard<F, L>
+where
+    JwtManager: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.method == Method::OPTIONS {
+            return Ok(Guard {
+                state: State::Exempt,
+            });
+        }
+        let manager = JwtManager::from_ref(state);
+        let spec = Spec::from_bits(F, L);
+        let locations = effective_locations(&manager, &spec);
+        if F & flags::WITH_BODY != 0 && needs_body(&manager, &locations) {
+            parts.extensions.insert(DeferredToBody);
+            return Ok(Guard {
+                state: State::Deferred,
+            });
+        }
+        match verify::verify(&manager, parts, None, &spec, &locations).await {
+            Ok(Some(ctx)) => Ok(Guard {
+                state: State::Done(Arc::new(ctx)),
+            }),
+            Ok(None) => Ok(Guard {
+                state: State::Done(Arc::new(JwtContext::anonymous(&manager))),
+            }),
+            Err(e) => Err(manager.error_response(e)),
+        }
+    }
+}
+
+/// Marker of [`JwtBody`]'s `FromRequest` implementation (keeps it apart from axum's
+/// parts-extractor blanket implementation).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum ViaJwtBody {}
+
+/// Wraps a handler's last extractor `T`: finishes a verification that needs the body (JSON
+/// location, CSRF form field), then extracts `T` from the same bytes.
+#[derive(Debug)]
+pub struct JwtBody<T, const F: u8 = 0, const L: u16 = 0> {
+    ctx: Option<Arc<JwtContext>>,
+    inner: T,
+}
+
+impl<T, const F: u8, const L: u16> JwtBody<T, F, L> {
+    /// The wrapped extractor.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+}
+
+impl<S, T, M, const F: u8, const L: u16> FromRequest<S, (ViaJwtBody, M)> for JwtBody<T, F, L>
+where
+    JwtManager: FromRef<S>,
+    S: Send + Sync,
+    T: FromRequest<S, M>,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.extensions().get::<DeferredToBody>().is_none() {
+            let inner = T::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            return Ok(JwtBody { ctx: None, inner });
+        }
+        let manager = JwtManager::from_ref(state);
+        let (parts, body) = req.into_parts();
+        let limit = manager.config().json_body_limit;
+        let bytes = match Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) => {
+                let kind = if e.downcast_ref::<LengthLimitError>().is_some() {
+                    ErrorKind::PayloadTooLarge(format!("Request body is larger than {limit} bytes"))
+                } else {
+                    ErrorKind::BadRequest("Could not read the request body".into())
+                };
+                return Err(manager.error_response(JwtError::new(kind)));
+            }
+        };
+        let spec = Spec::from_bits(F, L);
+        let locations = effective_locations(&manager, &spec);
+        let ctx = match verify::verify(&manager, &parts, Some(&bytes), &spec, &locations).await {
+            Ok(Some(ctx)) => ctx,
+            Ok(None) => JwtContext::anonymous(&manager),
+            Err(e) => return Err(manager.error_response(e)),
+        };
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let inner = T::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(JwtBody {
+            ctx: Some(Arc::new(ctx)),
+            inner,
+        })
+    }
+}

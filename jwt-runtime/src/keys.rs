@@ -1,0 +1,372 @@
+//! Signing and verifying keys, built once when the manager is built.
+//!
+//! HMAC keys are pre-keyed `hmac` states: signing or verifying clones the state (no re-keying,
+//! no allocation) and compares in constant time. Asymmetric algorithms go through
+//! jsonwebtoken's crypto provider with keys parsed once.
+
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use sha2::{Sha256, Sha384, Sha512};
+
+use crate::config::{Algorithm, ConfigError, JwtConfig, PemKey, Secret};
+use crate::token::b64;
+
+/// A key returned by an `encode_key_loader` or `decode_key_loader`.
+#[derive(Debug, Clone)]
+pub enum Key {
+    /// An HMAC secret (HS256/384/512).
+    Secret(Secret),
+    /// A PEM key: private for encoding, public for decoding (RS*, PS*, ES*, EdDSA).
+    Pem(PemKey),
+}
+
+impl From<Secret> for Key {
+    fn from(s: Secret) -> Self {
+        Key::Secret(s)
+    }
+}
+
+impl From<PemKey> for Key {
+    fn from(k: PemKey) -> Self {
+        Key::Pem(k)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Family {
+    Hmac,
+    Rsa,
+    Ec,
+    Ed,
+    Unknown,
+}
+
+pub(crate) fn family(alg: Algorithm) -> Family {
+    match alg {
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
+        Algorithm::RS256
+        | Algorithm::RS384
+        | Algorithm::RS512
+        | Algorithm::PS256
+        | Algorithm::PS384
+        | Algorithm::PS512 => Family::Rsa,
+        Algorithm::ES256 | Algorithm::ES384 => Family::Ec,
+        Algorithm::EdDSA => Family::Ed,
+        // A future algorithm: its own family, so it can never share a key with another.
+        _ => Family::Unknown,
+    }
+}
+
+/// A pre-keyed HMAC.
+#[derive(Clone)]
+pub(crate) enum HmacKey {
+    Hs256(Hmac<Sha256>),
+    Hs384(Hmac<Sha384>),
+    Hs512(Hmac<Sha512>),
+}
+
+impl HmacKey {
+    fn new(alg: Algorithm, secret: &[u8]) -> Option<HmacKey> {
+        // `new_from_slice` accepts any key length for HMAC.
+        Some(match alg {
+            Algorithm::HS256 => HmacKey::Hs256(Hmac::new_from_slice(secret).ok()?),
+            Algorithm::HS384 => HmacKey::Hs384(Hmac::new_from_slice(secret).ok()?),
+            Algorithm::HS512 => HmacKey::Hs512(Hmac::new_from_slice(secret).ok()?),
+            _ => return None,
+        })
+    }
+
+    fn sign(&self, msg: &[u8]) -> String {
+        match self {
+            HmacKey::Hs256(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
+            HmacKey::Hs384(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
+            HmacKey::Hs512(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
+        }
+    }
+
+    /// Constant-time; the signature must have the exact length.
+    fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
+        match self {
+            HmacKey::Hs256(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
+            HmacKey::Hs384(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
+            HmacKey::Hs512(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
+        }
+    }
+}
+
+/// A key ready to sign with one algorithm.
+#[derive(Clone)]
+pub(crate) enum Signer {
+    Hmac(HmacKey),
+    Asym(Box<EncodingKey>, Algorithm),
+}
+
+impl Signer {
+    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Signer, String> {
+        match (family(alg), key) {
+            (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
+                .map(Signer::Hmac)
+                .ok_or_else(|| "invalid HMAC key".to_owned()),
+            (Family::Hmac, Key::Pem(_)) => Err(format!("{alg:?} needs a secret, not a PEM key")),
+            (_, Key::Secret(_)) => Err(format!("{alg:?} needs a PEM private key, not a secret")),
+            (fam, Key::Pem(pem)) => {
+                let pem = pem.0.as_bytes();
+                let key = match fam {
+                    Family::Rsa => EncodingKey::from_rsa_pem(pem),
+                    Family::Ec => EncodingKey::from_ec_pem(pem),
+                    Family::Ed => EncodingKey::from_ed_pem(pem),
+                    _ => return Err(format!("{alg:?} is not supported")),
+                }
+                .map_err(|e| format!("invalid private key for {alg:?}: {e}"))?;
+                Ok(Signer::Asym(Box::new(key), alg))
+            }
+        }
+    }
+
+    /// The base64url signature of `msg`.
+    pub(crate) fn sign(&self, msg: &[u8]) -> Result<String, String> {
+        match self {
+            Signer::Hmac(k) => Ok(k.sign(msg)),
+            Signer::Asym(k, alg) => {
+                jsonwebtoken::crypto::sign(msg, k, *alg).map_err(|e| format!("signing failed: {e}"))
+            }
+        }
+    }
+}
+
+/// A key ready to verify one algorithm.
+#[derive(Clone)]
+pub(crate) enum Verifier {
+    Hmac(HmacKey),
+    Asym(Box<DecodingKey>, Algorithm),
+}
+
+impl Verifier {
+    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Verifier, String> {
+        match (family(alg), key) {
+            (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
+                .map(Verifier::Hmac)
+                .ok_or_else(|| "invalid HMAC key".to_owned()),
+            (Family::Hmac, Key::Pem(_)) => Err(format!("{alg:?} needs a secret, not a PEM key")),
+            (_, Key::Secret(_)) => Err(format!("{alg:?} needs a PEM public key, not a secret")),
+            (fam, Key::Pem(pem)) => {
+                let pem = pem.0.as_bytes();
+                let key = match fam {
+                    Family::Rsa => DecodingKey::from_rsa_pem(pem),
+                    Family::Ec => DecodingKey::from_ec_pem(pem),
+                    Family::Ed => DecodingKey::from_ed_pem(pem),
+                    _ => return Err(format!("{alg:?} is not supported")),
+                }
+                .map_err(|e| format!("invalid public key for {alg:?}: {e}"))?;
+                Ok(Verifier::Asym(Box::new(key), alg))
+            }
+        }
+    }
+
+    /// Checks `sig_b64` (already known to be canonical base64url, decoded as `sig`).
+    pub(crate) fn verify(&self, msg: &[u8], sig_b64: &str, sig: &[u8]) -> bool {
+        match self {
+            Verifier::Hmac(k) => k.verify(msg, sig),
+            Verifier::Asym(k, alg) => {
+                jsonwebtoken::crypto::verify(sig_b64, msg, k, *alg).unwrap_or(false)
+            }
+        }
+    }
+}
+
+/// The keys of a manager: one signer for `JWT_ALGORITHM`, one verifier per allowed algorithm.
+#[derive(Clone)]
+pub(crate) struct Keys {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) signer: Option<Signer>,
+    /// The default signing key, for tokens whose additional headers choose another `alg`.
+    pub(crate) encode_key: Option<Key>,
+    pub(crate) verifiers: Vec<(Algorithm, Verifier)>,
+}
+
+impl Keys {
+    pub(crate) fn verifier(&self, alg: Algorithm) -> Option<&Verifier> {
+        self.verifiers
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .map(|(_, v)| v)
+    }
+
+    pub(crate) fn allows(&self, alg: Algorithm) -> bool {
+        self.verifiers.iter().any(|(a, _)| *a == alg)
+    }
+}
+
+fn min_secret_len(alg: Algorithm) -> usize {
+    match alg {
+        Algorithm::HS384 => 48,
+        Algorithm::HS512 => 64,
+        _ => 32,
+    }
+}
+
+fn looks_like_public_key_material(secret: &[u8]) -> bool {
+    let t = secret.trim_ascii_start();
+    t.starts_with(b"-----BEGIN")
+        || t.starts_with(b"ssh-")
+        || t.starts_with(b"ecdsa-sha2-")
+        || t.starts_with(b"{")
+}
+
+/// Installs jsonwebtoken's crypto provider explicitly, so that feature unification (an app
+/// enabling `aws_lc_rs` too) can never leave it in its panicking state.
+pub(crate) fn install_crypto_provider() {
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+}
+
+/// Builds and self-tests the keys of a configuration.
+pub(crate) fn build(c: &JwtConfig, dynamic_keys: bool) -> Result<Keys, ConfigError> {
+    install_crypto_provider();
+    let algs = c.effective_decode_algorithms();
+    let fam = family(c.algorithm);
+    if let Some(other) = algs.iter().find(|a| family(**a) != fam) {
+        return Err(ConfigError::new(
+            "JWT_DECODE_ALGORITHMS",
+            format!(
+                "mixes {:?} with {:?}: each key is used with one algorithm family only (RFC 8725 §3.1)",
+                c.algorithm, other
+            ),
+        ));
+    }
+    let (encode_key, decode_key) = if fam == Family::Hmac {
+        if c.private_key.is_some() || c.public_key.is_some() {
+            return Err(ConfigError::new(
+                "JWT_PUBLIC_KEY",
+                format!(
+                    "is set but JWT_ALGORITHM is {:?}, which uses JWT_SECRET_KEY",
+                    c.algorithm
+                ),
+            ));
+        }
+        match &c.secret_key {
+            None if dynamic_keys => (None, None),
+            None => {
+                return Err(ConfigError::new(
+                    "JWT_SECRET_KEY",
+                    format!(
+                        "must be set when using symmetric algorithm \"{:?}\"",
+                        c.algorithm
+                    ),
+                ))
+            }
+            Some(s) => {
+                let min = min_secret_len(c.algorithm);
+                if s.0.len() < min {
+                    return Err(ConfigError::new(
+                        "JWT_SECRET_KEY",
+                        format!(
+                            "is {} bytes; {:?} needs at least {min} random bytes (RFC 7518 §3.2)",
+                            s.0.len(),
+                            c.algorithm
+                        ),
+                    ));
+                }
+                if looks_like_public_key_material(&s.0) {
+                    return Err(ConfigError::new(
+                        "JWT_SECRET_KEY",
+                        "looks like public key material (PEM, SSH or JWK); an HMAC secret must be \
+                         random bytes, and public keys belong in JWT_PUBLIC_KEY",
+                    ));
+                }
+                (Some(Key::Secret(s.clone())), Some(Key::Secret(s.clone())))
+            }
+        }
+    } else {
+        if c.secret_key.is_some() && c.public_key.is_none() && !dynamic_keys {
+            return Err(ConfigError::new(
+                "JWT_PUBLIC_KEY",
+                format!(
+                    "must be set to use asymmetric cryptography algorithm \"{:?}\"",
+                    c.algorithm
+                ),
+            ));
+        }
+        match &c.public_key {
+            None if dynamic_keys => (c.private_key.clone().map(Key::Pem), None),
+            None => {
+                return Err(ConfigError::new(
+                    "JWT_PUBLIC_KEY",
+                    format!(
+                        "must be set to use asymmetric cryptography algorithm \"{:?}\"",
+                        c.algorithm
+                    ),
+                ))
+            }
+            Some(p) => (
+                c.private_key.clone().map(Key::Pem),
+                Some(Key::Pem(p.clone())),
+            ),
+        }
+    };
+
+    let signer = match &encode_key {
+        Some(k) => Some(
+            Signer::new(c.algorithm, k).map_err(|e| ConfigError::new(key_option(fam, true), e))?,
+        ),
+        None => None,
+    };
+    let mut verifiers = Vec::with_capacity(algs.len());
+    if let Some(k) = &decode_key {
+        for alg in &algs {
+            let v =
+                Verifier::new(*alg, k).map_err(|e| ConfigError::new(key_option(fam, false), e))?;
+            verifiers.push((*alg, v));
+        }
+    }
+    let keys = Keys {
+        algorithm: c.algorithm,
+        signer,
+        encode_key,
+        verifiers,
+    };
+    self_test(&keys, fam)?;
+    Ok(keys)
+}
+
+fn key_option(fam: Family, encode: bool) -> &'static str {
+    match (fam, encode) {
+        (Family::Hmac, _) => "JWT_SECRET_KEY",
+        (_, true) => "JWT_PRIVATE_KEY",
+        (_, false) => "JWT_PUBLIC_KEY",
+    }
+}
+
+/// One sign-and-verify round trip before any request is served.
+fn self_test(keys: &Keys, fam: Family) -> Result<(), ConfigError> {
+    let msg = b"axum-jwt-extended self-test";
+    if let (Some(signer), Some(verifier)) = (&keys.signer, keys.verifier(keys.algorithm)) {
+        let sig = signer
+            .sign(msg)
+            .map_err(|e| ConfigError::new(key_option(fam, true), e))?;
+        let raw = b64::decode(sig.as_bytes()).unwrap_or_default();
+        if !verifier.verify(msg, &sig, &raw) {
+            return Err(ConfigError::new(
+                key_option(fam, false),
+                "the public key does not verify what the private key signs",
+            ));
+        }
+    }
+    // Exercise jsonwebtoken's provider once so a broken provider fails here, not in a request.
+    let probe = EncodingKey::from_secret(b"provider-self-test-key-0123456789abcdef");
+    let sig = jsonwebtoken::crypto::sign(msg, &probe, Algorithm::HS256)
+        .map_err(|e| ConfigError::new("JWT_ALGORITHM", format!("crypto provider failed: {e}")))?;
+    let ok = jsonwebtoken::crypto::verify(
+        &sig,
+        msg,
+        &DecodingKey::from_secret(b"provider-self-test-key-0123456789abcdef"),
+        Algorithm::HS256,
+    )
+    .unwrap_or(false);
+    if !ok {
+        return Err(ConfigError::new(
+            "JWT_ALGORITHM",
+            "crypto provider self-test failed",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! The runtime of [axum-jwt-extended](https://docs.rs/axum-jwt-extended): everything that
+//! runs. Depend on the facade crate `axum-jwt-extended`, which re-exports this crate and the
+//! attribute macros.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`config`] | every `JWT_*` option, typed, from code or the environment |
+//! | [`token`] | creating and decoding tokens, byte-compatible with flask-jwt-extended |
+//! | [`locations`](crate::Location) | headers, cookies, query string, JSON body |
+//! | [`guard`] | the extractors behind `#[jwt_required]` |
+//! | [`context`] | `get_jwt()`, `get_jwt_identity()`, `current_user()` … |
+//! | [`cookies`] | `set_access_cookies`, `unset_jwt_cookies` … |
+//! | [`blocklist`] | revocation stores |
+//! | [`loaders`] | flask-jwt-extended's callback loaders |
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod blocklist;
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod cookies;
+mod csrf;
+pub mod error;
+pub mod guard;
+mod keys;
+pub mod loaders;
+mod locations;
+mod manager;
+pub mod token;
+
+pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::{
+    Algorithm, Audience, ConfigError, Expiry, JwtConfig, Location, PemKey, SameSite, Secret,
+};
+pub use context::{
+    current_context, current_user, get_jwt, get_jwt_header, get_jwt_identity,
+    get_jwt_request_location, spawn_with_jwt, JwtContext, NoJwtContext,
+};
+pub use cookies::{
+    set_access_cookies, set_refresh_cookies, unset_access_cookies, unset_jwt_cookies,
+    unset_refresh_cookies, CookieOptions, JwtCookies,
+};
+pub use error::{json_message, ErrorKind, JwtError, TokenParts};
+pub use guard::{encode_locations, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt, Spec};
+pub use keys::Key;
+pub use loaders::{LoaderError, LoaderOutput, TokenLoader};
+pub use manager::{DecodeOptions, JwtManager, JwtManagerBuilder};
+pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};

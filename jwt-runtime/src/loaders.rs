@@ -1,0 +1,164 @@
+//! Callback loaders, flask-jwt-extended's `@jwt.*_loader` decorators.
+//!
+//! Each is registered on the [`JwtManagerBuilder`](crate::JwtManagerBuilder) by name
+//! (`builder.token_in_blocklist_loader(is_revoked)`), so two managers in one process can have
+//! different loaders. Loaders that reach application state capture it (a pool, a client) in a
+//! closure, or are written with the loader attributes of the facade crate.
+//!
+//! Loaders that Flask calls during a request may be `async`: they return any future. Their
+//! result may be a plain value or a `Result`; an `Err` fails closed (503 for the blocklist).
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::keys::Key;
+use crate::token::{Claims, JwtHeader};
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An error returned by a loader (a store that is down, a database error). Fails closed.
+#[derive(Debug, Clone)]
+pub struct LoaderError(pub String);
+
+impl fmt::Display for LoaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoaderError {}
+
+/// What a loader may return: the value itself, or a `Result` whose error fails closed.
+pub trait LoaderOutput<T>: Send {
+    /// The value, or the error as text.
+    fn into_loader_result(self) -> Result<T, LoaderError>;
+}
+
+impl LoaderOutput<bool> for bool {
+    fn into_loader_result(self) -> Result<bool, LoaderError> {
+        Ok(self)
+    }
+}
+
+impl<E: fmt::Display + Send> LoaderOutput<bool> for Result<bool, E> {
+    fn into_loader_result(self) -> Result<bool, LoaderError> {
+        self.map_err(|e| LoaderError(e.to_string()))
+    }
+}
+
+impl<U: Send + Sync + 'static> LoaderOutput<Option<Arc<dyn Any + Send + Sync>>> for Option<U> {
+    fn into_loader_result(self) -> Result<Option<Arc<dyn Any + Send + Sync>>, LoaderError> {
+        Ok(self.map(|u| Arc::new(u) as Arc<dyn Any + Send + Sync>))
+    }
+}
+
+impl<U: Send + Sync + 'static, E: fmt::Display + Send>
+    LoaderOutput<Option<Arc<dyn Any + Send + Sync>>> for Result<Option<U>, E>
+{
+    fn into_loader_result(self) -> Result<Option<Arc<dyn Any + Send + Sync>>, LoaderError> {
+        self.map(|o| o.map(|u| Arc::new(u) as Arc<dyn Any + Send + Sync>))
+            .map_err(|e| LoaderError(e.to_string()))
+    }
+}
+
+/// Marker: a loader written as a plain function.
+#[derive(Debug)]
+pub enum Sync_ {}
+/// Marker: a loader written as an `async` function (or a function returning a future).
+#[derive(Debug)]
+pub enum Async {}
+
+/// A loader called with the verified `(jwt_header, jwt_payload)` during a request, sync or
+/// async: `token_in_blocklist_loader`, `token_verification_loader`, `user_lookup_loader`.
+pub trait TokenLoader<T, M>: Send + Sync + 'static {
+    /// Calls the loader.
+    fn call(&self, header: JwtHeader, claims: Claims)
+        -> BoxFuture<'static, Result<T, LoaderError>>;
+}
+
+impl<T, F, O> TokenLoader<T, Sync_> for F
+where
+    F: Fn(&JwtHeader, &Claims) -> O + Send + Sync + 'static,
+    O: LoaderOutput<T> + 'static,
+    T: Send + 'static,
+{
+    fn call(
+        &self,
+        header: JwtHeader,
+        claims: Claims,
+    ) -> BoxFuture<'static, Result<T, LoaderError>> {
+        let out = (self)(&header, &claims).into_loader_result();
+        Box::pin(std::future::ready(out))
+    }
+}
+
+impl<T, F, Fut, O> TokenLoader<T, Async> for F
+where
+    F: Fn(JwtHeader, Claims) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = O> + Send + 'static,
+    O: LoaderOutput<T> + 'static,
+    T: Send + 'static,
+{
+    fn call(
+        &self,
+        header: JwtHeader,
+        claims: Claims,
+    ) -> BoxFuture<'static, Result<T, LoaderError>> {
+        let fut = (self)(header, claims);
+        Box::pin(async move { fut.await.into_loader_result() })
+    }
+}
+
+pub(crate) type DynTokenLoader<T> =
+    Arc<dyn Fn(JwtHeader, Claims) -> BoxFuture<'static, Result<T, LoaderError>> + Send + Sync>;
+
+pub(crate) fn erase_token_loader<T: Send + 'static, M>(
+    l: impl TokenLoader<T, M>,
+) -> DynTokenLoader<T> {
+    Arc::new(move |h, c| l.call(h, c))
+}
+
+/// The user object a `user_lookup_loader` returned, type-erased.
+pub(crate) type AnyUser = Arc<dyn Any + Send + Sync>;
+
+/// Loaders called with the raw identity when a token is created.
+pub(crate) type IdentityFn<T> = Arc<dyn Fn(&dyn Any) -> Option<T> + Send + Sync>;
+
+/// Wraps a loader on identities of type `I`; other identity types are passed over.
+pub(crate) fn identity_fn<I: 'static, T: 'static>(
+    f: impl Fn(&I) -> T + Send + Sync + 'static,
+) -> IdentityFn<T> {
+    Arc::new(move |any: &dyn Any| any.downcast_ref::<I>().map(&f))
+}
+
+/// A response loader on `(jwt_header, jwt_payload)`.
+pub(crate) type PartsResponseFn = Arc<dyn Fn(&JwtHeader, &Claims) -> Response + Send + Sync>;
+/// A response loader on the error message.
+pub(crate) type ReasonResponseFn = Arc<dyn Fn(&str) -> Response + Send + Sync>;
+
+/// All loaders of one manager.
+#[derive(Clone, Default)]
+pub(crate) struct Loaders {
+    pub(crate) user_identity: Option<IdentityFn<Value>>,
+    pub(crate) additional_claims: Option<IdentityFn<Value>>,
+    pub(crate) additional_headers: Option<IdentityFn<Value>>,
+    pub(crate) encode_key: Option<IdentityFn<Key>>,
+    pub(crate) decode_key: Option<Arc<dyn Fn(&JwtHeader, &Claims) -> Key + Send + Sync>>,
+    pub(crate) token_in_blocklist: Option<DynTokenLoader<bool>>,
+    pub(crate) token_verification: Option<DynTokenLoader<bool>>,
+    pub(crate) user_lookup: Option<DynTokenLoader<Option<AnyUser>>>,
+    pub(crate) expired_token: Option<PartsResponseFn>,
+    pub(crate) invalid_token: Option<ReasonResponseFn>,
+    pub(crate) unauthorized: Option<ReasonResponseFn>,
+    pub(crate) needs_fresh_token: Option<PartsResponseFn>,
+    pub(crate) revoked_token: Option<PartsResponseFn>,
+    pub(crate) token_verification_failed: Option<PartsResponseFn>,
+    pub(crate) user_lookup_error: Option<PartsResponseFn>,
+}

@@ -1,0 +1,80 @@
+//! The header location (`JWT_HEADER_NAME`, `JWT_HEADER_TYPE`), as flask-jwt-extended parses it.
+//!
+//! The header may hold a comma-separated list (`Basic x, Bearer <JWT>`); exactly one member
+//! must use the configured type. Deliberate difference: the type (scheme) is matched
+//! case-insensitively, as RFC 7235 §2.1 says; Flask rejects `bearer`.
+
+use std::borrow::Cow;
+
+use axum::http::request::Parts;
+
+use super::Lookup;
+use crate::config::JwtConfig;
+use crate::error::{ErrorKind, JwtError};
+
+/// Python's `str.strip()` on ASCII whitespace, then `.strip(",")`.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
+        .trim_matches(',')
+}
+
+pub(crate) fn lookup<'r>(parts: &'r Parts, c: &JwtConfig) -> Result<Lookup<'r>, JwtError> {
+    let name = c.header_name.as_str();
+    // Werkzeug's `headers.get` returns the first of repeated headers.
+    let raw = parts
+        .headers
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"))
+        .unwrap_or("");
+    let value = trim(raw);
+    if value.is_empty() {
+        return Ok(Lookup::Missing(format!("Missing {name} Header")));
+    }
+    let ty = c.header_type.as_str();
+    let chosen = if ty.is_empty() {
+        value
+    } else {
+        let mut matching = value
+            .split(',')
+            .map(|s| s.trim_start_matches(|c: char| c.is_ascii_whitespace()))
+            .filter(|s| {
+                s.split_ascii_whitespace()
+                    .next()
+                    .is_some_and(|first| first.eq_ignore_ascii_case(ty))
+            });
+        match (matching.next(), matching.next()) {
+            (Some(one), None) => one,
+            _ => {
+                return Ok(Lookup::Missing(format!(
+                    "Missing '{ty}' type in '{name}' header. Expected '{name}: {ty} <JWT>'"
+                )))
+            }
+        }
+    };
+    let mut words = chosen.split_ascii_whitespace();
+    let token = if ty.is_empty() {
+        match (words.next(), words.next()) {
+            (Some(t), None) => t,
+            _ => return Err(bad_header(name, None)),
+        }
+    } else {
+        match (words.next(), words.next(), words.next()) {
+            (Some(_), Some(t), None) => t,
+            _ => return Err(bad_header(name, Some(ty))),
+        }
+    };
+    Ok(Lookup::Found {
+        token: Cow::Borrowed(token),
+        csrf: None,
+    })
+}
+
+fn bad_header(name: &str, ty: Option<&str>) -> JwtError {
+    let expected = match ty {
+        Some(ty) => format!("{name}: {ty} <JWT>"),
+        None => format!("{name}: <JWT>"),
+    };
+    JwtError::new(ErrorKind::InvalidHeader(format!(
+        "Bad {name} header. Expected '{expected}'"
+    )))
+}

@@ -1,0 +1,56 @@
+//! The JSON-body location (`JWT_JSON_KEY`, `JWT_REFRESH_JSON_KEY`).
+
+use std::borrow::Cow;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use serde_json::Value;
+
+use super::Lookup;
+use crate::config::JwtConfig;
+use crate::error::JwtError;
+
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+pub(crate) fn is_json(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .get(..16)
+                .is_some_and(|p| p.eq_ignore_ascii_case("application/json"))
+        })
+}
+
+/// Looks the token up in an already-read body. A body that is not JSON, not an object, or
+/// lacks the key is "not found" (401), as in Flask; never a 500.
+pub(crate) fn lookup<'r>(
+    parts: &Parts,
+    body: &[u8],
+    c: &JwtConfig,
+    refresh: bool,
+) -> Result<Lookup<'r>, JwtError> {
+    if !is_json(parts) {
+        return Ok(Lookup::Missing(
+            "Invalid content-type. Must be application/json.".into(),
+        ));
+    }
+    let key = if refresh {
+        &c.refresh_json_key
+    } else {
+        &c.json_key
+    };
+    let missing = || Lookup::Missing(format!("Missing \"{key}\" key in json data."));
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => return Ok(missing()),
+    };
+    match value.get(key.as_str()) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(Lookup::Found {
+            token: Cow::Owned(s.clone()),
+            csrf: None,
+        }),
+        _ => Ok(missing()),
+    }
+}

@@ -1,0 +1,169 @@
+//! JSON as flask-jwt-extended writes it, and strict JSON objects as we read them.
+//!
+//! Writing: Python's `json.dumps(separators=(",", ":"))` with `ensure_ascii=True`, so every
+//! character outside printable ASCII is a `\uXXXX` escape (`"José"` → `"Jos\u00e9"`).
+//! Reading: a top-level object whose member names are unique (RFC 7515 §4, RFC 7519 §4: we
+//! reject duplicates rather than let the last one win).
+
+use std::fmt;
+use std::io;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+/// serde_json formatter that escapes like Python's `ensure_ascii=True`.
+struct PyFormatter;
+
+impl serde_json::ser::Formatter for PyFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let bytes = fragment.as_bytes();
+        let mut start = 0;
+        for (i, ch) in fragment.char_indices() {
+            if (' '..='~').contains(&ch) {
+                continue;
+            }
+            writer.write_all(&bytes[start..i])?;
+            let mut units = [0u16; 2];
+            for unit in ch.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            start = i + ch.len_utf8();
+        }
+        writer.write_all(&bytes[start..])
+    }
+}
+
+/// An ordered list of members, serialized in that order.
+pub(crate) struct Ordered<'a>(pub(crate) &'a [(String, Value)]);
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Compact JSON with Python's escaping.
+pub(crate) fn to_python_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PyFormatter);
+    value.serialize(&mut ser).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// A JSON object with unique member names.
+pub(crate) struct StrictObject(pub(crate) Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for StrictObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrictObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a json object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<StrictObject, A::Error> {
+                let mut map = Map::new();
+                while let Some(key) = access.next_key::<String>()? {
+                    if map.contains_key(&key) {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate member name {key:?}"
+                        )));
+                    }
+                    let value: Value = access.next_value()?;
+                    map.insert(key, value);
+                }
+                Ok(StrictObject(map))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Why a segment is not a JSON object, in PyJWT's words where they exist.
+pub(crate) enum ObjectError {
+    NotAnObject,
+    Syntax(String),
+}
+
+/// Parses a strict JSON object. A valid JSON value of another type is `NotAnObject`.
+pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ObjectError> {
+    match serde_json::from_slice::<StrictObject>(bytes) {
+        Ok(o) => Ok(o.0),
+        Err(e) => {
+            if e.is_data() && serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok() {
+                // Well-formed JSON, but an array, string, number… (or a duplicate name).
+                let msg = e.to_string();
+                if msg.contains("duplicate member name") {
+                    return Err(ObjectError::Syntax(strip_position(&msg)));
+                }
+                return Err(ObjectError::NotAnObject);
+            }
+            Err(ObjectError::Syntax(python_json_error(&e, bytes)))
+        }
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// serde_json's error, phrased as Python's `json` module phrases the most common case.
+fn python_json_error(e: &serde_json::Error, bytes: &[u8]) -> String {
+    let msg = e.to_string();
+    if msg.starts_with("expected value") || msg.starts_with("EOF while parsing a value") {
+        // Python reports the position of the first non-whitespace byte.
+        let pos = bytes
+            .iter()
+            .position(|b| !b" \t\r\n".contains(b))
+            .unwrap_or(bytes.len());
+        let line = bytes[..pos].iter().filter(|b| **b == b'\n').count() + 1;
+        let col = pos
+            - bytes[..pos]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        return format!("Expecting value: line {line} column {col} (char {pos})");
+    }
+    strip_position(&msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_python() {
+        let v = serde_json::json!({"n": "José \u{1F600}\u{7f}<&>\n"});
+        let out = String::from_utf8(to_python_json(&v).unwrap()).unwrap();
+        assert_eq!(out, r#"{"n":"Jos\u00e9 \ud83d\ude00\u007f<&>\n"}"#);
+    }
+
+    #[test]
+    fn duplicates_are_rejected() {
+        assert!(matches!(
+            parse_object(br#"{"a":1,"a":2}"#),
+            Err(ObjectError::Syntax(m)) if m == "duplicate member name \"a\""
+        ));
+        assert!(matches!(
+            parse_object(b"[1]"),
+            Err(ObjectError::NotAnObject)
+        ));
+        assert!(matches!(
+            parse_object(b"nope"),
+            Err(ObjectError::Syntax(m)) if m == "Expecting value: line 1 column 1 (char 0)"
+        ));
+    }
+}

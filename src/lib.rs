@@ -1,0 +1,33 @@
+//! # axum-jwt-extended
+//!
+//! flask-jwt-extended for axum 0.8: protect a handler with `#[jwt_required]`, register
+//! callbacks as loaders, and mint tokens that interoperate with flask-jwt-extended byte for
+//! byte. See the README for a tour.
+//!
+//! ```
+//! use axum::{routing::get, Json, Router};
+//! use axum_jwt_extended::{get_jwt_identity, jwt_required, JwtConfig, JwtManager, NoJwtContext};
+//! use serde_json::{json, Value};
+//!
+//! #[jwt_required]
+//! async fn protected() -> Result<Json<Value>, NoJwtContext> {
+//!     Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+//! }
+//!
+//! let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+//!     .expect("valid configuration");
+//! let app: Router = Router::new().route("/protected", get(protected)).with_state(jwt);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use axum_jwt_extended_macros::jwt_required;
+pub use axum_jwt_extended_runtime::*;
+
+/// Items the macro expansions name. Not public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use axum::extract::FromRef;
+    pub use axum_jwt_extended_runtime::context::scope;
+    pub use axum_jwt_extended_runtime::{Guard, JwtBody, JwtManager};
+}
