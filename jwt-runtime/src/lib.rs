@@ -29,6 +29,8 @@ mod locations;
 mod manager;
 pub mod token;
 
+#[cfg(feature = "redis")]
+pub use blocklist::RedisBlocklist;
 pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{

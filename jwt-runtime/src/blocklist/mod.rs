@@ -6,11 +6,15 @@
 //! denies the request with 503: fail closed.
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis_store;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use memory::MemoryBlocklist;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisBlocklist;
 
 use crate::error::{ErrorKind, JwtError};
 use crate::loaders::BoxFuture;

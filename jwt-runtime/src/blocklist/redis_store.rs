@@ -1,0 +1,136 @@
+//! A Redis blocklist (cargo feature `redis`): revocations shared by every process that uses
+//! the same Redis. Each revoked `jti` is a key with a TTL of the token's remaining lifetime.
+
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::AsyncCommands;
+use tokio::sync::OnceCell;
+
+use super::{BlocklistStore, StoreError};
+use crate::loaders::BoxFuture;
+
+/// Revoked `jti`s in Redis, under `<prefix>jti:<jti>`; identity cut-offs under
+/// `<prefix>identity:<identity>`.
+///
+/// The connection is made on first use and re-made after an outage; while Redis is down,
+/// requests that need it fail closed with 503.
+///
+/// ```no_run
+/// # use axum_jwt_extended_runtime::{JwtConfig, JwtManager, RedisBlocklist};
+/// let store = RedisBlocklist::new("redis://127.0.0.1:6379/0").unwrap();
+/// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+///     .blocklist(store)
+///     .build()
+///     .unwrap();
+/// # let _ = jwt;
+/// ```
+#[derive(Clone)]
+pub struct RedisBlocklist {
+    client: redis::Client,
+    conn: std::sync::Arc<OnceCell<ConnectionManager>>,
+    prefix: String,
+}
+
+impl std::fmt::Debug for RedisBlocklist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisBlocklist")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+fn err(e: redis::RedisError) -> StoreError {
+    StoreError(format!("redis: {}", e.category()))
+}
+
+impl RedisBlocklist {
+    /// A store for this Redis URL (`redis://host:port/db`). Does not connect yet.
+    pub fn new(url: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(err)?;
+        Ok(RedisBlocklist {
+            client,
+            conn: std::sync::Arc::new(OnceCell::new()),
+            prefix: "axum-jwt-extended:".to_owned(),
+        })
+    }
+
+    /// Uses another key prefix (default `axum-jwt-extended:`).
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    async fn conn(&self) -> Result<ConnectionManager, StoreError> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| async {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Duration::from_millis(500))
+                    .set_response_timeout(Duration::from_millis(1000))
+                    .set_number_of_retries(1)
+                    .set_max_delay(200);
+                ConnectionManager::new_with_config(self.client.clone(), config)
+                    .await
+                    .map_err(err)
+            })
+            .await?;
+        Ok(conn.clone())
+    }
+
+    fn ttl_secs(ttl: Option<Duration>) -> Option<u64> {
+        ttl.map(|t| t.as_secs().max(1))
+    }
+
+    async fn set(&self, key: String, value: u64, ttl: Option<Duration>) -> Result<(), StoreError> {
+        let mut c = self.conn().await?;
+        match Self::ttl_secs(ttl) {
+            Some(secs) => c.set_ex::<_, _, ()>(key, value, secs).await.map_err(err),
+            None => c.set::<_, _, ()>(key, value).await.map_err(err),
+        }
+    }
+}
+
+impl BlocklistStore for RedisBlocklist {
+    fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let mut c = self.conn().await?;
+            c.exists(format!("{}jti:{jti}", self.prefix))
+                .await
+                .map_err(err)
+        })
+    }
+
+    fn revoke<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.set(format!("{}jti:{jti}", self.prefix), 1, ttl))
+    }
+
+    fn revoke_identity_before<'a>(
+        &'a self,
+        identity: &'a str,
+        issued_before: u64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.set(
+            format!("{}identity:{identity}", self.prefix),
+            issued_before,
+            ttl,
+        ))
+    }
+
+    fn identity_revoked_before<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
+        Box::pin(async move {
+            let mut c = self.conn().await?;
+            c.get(format!("{}identity:{identity}", self.prefix))
+                .await
+                .map_err(err)
+        })
+    }
+}

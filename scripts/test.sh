@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what it needs (redis-server, the Python
+# interop environment), then runs formatting, lints and every test with every feature.
+#
+#   bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+
+# 1. The pinned toolchain (rust-toolchain.toml). A machine whose only toolchain is that same
+#    release under the name "stable" gets it linked under its version number.
+pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+if command -v rustup >/dev/null 2>&1 && ! rustup toolchain list | grep -q "^$pinned"; then
+  stable_dir=$(rustup run stable rustc --print sysroot 2>/dev/null || true)
+  if [ -n "$stable_dir" ] && rustup run stable rustc --version | grep -q " $pinned "; then
+    say "linking the installed stable toolchain as $pinned"
+    rustup toolchain link "$pinned" "$stable_dir"
+  fi
+fi
+
+# 2. redis-server, for the Redis blocklist tests (they start their own instances).
+if ! command -v redis-server >/dev/null 2>&1; then
+  say "installing redis-server"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is missing and cannot be installed (not root, no sudo)" >&2
+    exit 1
+  fi
+fi
+export REDIS_SERVER_BIN
+REDIS_SERVER_BIN=$(command -v redis-server)
+
+# 3. The Python interop environment (flask-jwt-extended from PyPI, pinned).
+say "preparing the Python interop environment"
+FJE_PYTHON=$(bash scripts/setup-python.sh | tail -n 1)
+export FJE_PYTHON
+
+# 4. Formatting and lints.
+say "cargo fmt --check"
+cargo fmt --all -- --check
+say "cargo clippy"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+# 5. Every test (unit, integration, trybuild UI, interop, Redis, doc tests).
+say "cargo test"
+cargo test --workspace --all-features

@@ -1,0 +1,230 @@
+//! Revocation shared through a real Redis: two managers (two "processes") on one Redis, a
+//! Redis outage (fail closed with 503) and recovery. Each test starts its own `redis-server`
+//! on a free loopback port (`scripts/test.sh` installs it when missing).
+#![cfg(feature = "redis")]
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_jwt_extended::{
+    get_jwt, get_jwt_identity, jwt_required, JwtManager, NoJwtContext, RedisBlocklist,
+};
+use serde_json::{json, Value};
+
+use common::{bearer, config, get as get_req, request};
+
+struct RedisServer {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let mut server = RedisServer { port, child: None };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let bin = std::env::var("REDIS_SERVER_BIN").unwrap_or_else(|_| "redis-server".into());
+        let child = Command::new(&bin)
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {bin} ({e}): run the suite with `bash scripts/test.sh`, which installs redis-server")
+            });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn manager(url: &str) -> JwtManager {
+    let (builder, _clock) = common::builder(config());
+    builder
+        .blocklist(RedisBlocklist::new(url).expect("valid url"))
+        .build()
+        .expect("valid config")
+}
+
+#[jwt_required]
+async fn protected() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+#[jwt_required(verify_type = false)]
+async fn logout(State(jwt): State<JwtManager>) -> Response {
+    let claims = get_jwt().unwrap_or_default();
+    match jwt.revoke_token(&claims).await {
+        Ok(()) => Json(json!({ "msg": "revoked" })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn app(jwt: JwtManager) -> Router {
+    Router::new()
+        .route("/protected", get(protected))
+        .route("/logout", post(logout))
+        .with_state(jwt)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revocation_through_one_manager_is_seen_by_another() {
+    let redis = RedisServer::start();
+    let first = manager(&redis.url());
+    let second = manager(&redis.url());
+    let (app1, app2) = (app(first.clone()), app(second));
+    let token = first.create_access_token("alice").unwrap();
+    let auth = bearer(&token);
+
+    let r = get_req(&app2, "/protected", &[("Authorization", &auth)]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (200, json!({"logged_in_as": "alice"}))
+    );
+
+    let r = request(&app1, "POST", "/logout", &[("Authorization", &auth)], None).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (200, json!({"msg": "revoked"}))
+    );
+
+    for app in [&app1, &app2] {
+        let r = get_req(app, "/protected", &[("Authorization", &auth)]).await;
+        assert_eq!(
+            (r.status.as_u16(), r.json()),
+            (401, json!({"msg": "Token has been revoked"}))
+        );
+    }
+    // Another token of the same user is untouched.
+    let other = first.create_access_token("alice").unwrap();
+    let r = get_req(&app2, "/protected", &[("Authorization", &bearer(&other))]).await;
+    assert_eq!(r.status.as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoked_key_has_the_tokens_remaining_lifetime_as_ttl() {
+    let redis = RedisServer::start();
+    let jwt = manager(&redis.url());
+    let token = jwt.create_access_token("alice").unwrap();
+    let claims = jwt.decode_token(&token).unwrap();
+    jwt.revoke_token(&claims).await.unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let key = format!("axum-jwt-extended:jti:{}", claims.jti().unwrap());
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    // The fixed clock says the token has 900 s left; Redis counts from its own clock.
+    assert!((1..=900).contains(&ttl), "ttl {ttl}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redis_outage_fails_closed_with_503_and_recovers() {
+    let mut redis = RedisServer::start();
+    let jwt = manager(&redis.url());
+    let app = app(jwt.clone());
+    let token = jwt.create_access_token("alice").unwrap();
+    let auth = bearer(&token);
+
+    let r = get_req(&app, "/protected", &[("Authorization", &auth)]).await;
+    assert_eq!(r.status.as_u16(), 200);
+
+    redis.stop();
+    let r = get_req(&app, "/protected", &[("Authorization", &auth)]).await;
+    assert_eq!(r.status.as_u16(), 503, "{}", r.text);
+    assert!(
+        r.msg().starts_with("Token revocation store unavailable"),
+        "{}",
+        r.text
+    );
+    let r = request(&app, "POST", "/logout", &[("Authorization", &auth)], None).await;
+    assert_eq!(r.status.as_u16(), 503, "{}", r.text);
+
+    redis.spawn();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = get_req(&app, "/protected", &[("Authorization", &auth)]).await;
+        if r.status.as_u16() == 200 {
+            assert_eq!(r.json(), json!({"logged_in_as": "alice"}));
+            break;
+        }
+        assert_eq!(r.status.as_u16(), 503, "{}", r.text);
+        assert!(
+            Instant::now() < deadline,
+            "no recovery after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // And revocation works again.
+    let r = request(&app, "POST", "/logout", &[("Authorization", &auth)], None).await;
+    assert_eq!(r.status.as_u16(), 200);
+    let r = get_req(&app, "/protected", &[("Authorization", &auth)]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.msg().as_str()),
+        (401, "Token has been revoked")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoke_every_token_of_an_identity() {
+    let redis = RedisServer::start();
+    let jwt = manager(&redis.url());
+    let app = app(jwt.clone());
+    let old = jwt.create_access_token("alice").unwrap();
+    let bob = jwt.create_access_token("bob").unwrap();
+    jwt.revoke_all_tokens_of("alice", jwt.now().as_secs())
+        .await
+        .unwrap();
+    let r = get_req(&app, "/protected", &[("Authorization", &bearer(&old))]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.msg().as_str()),
+        (401, "Token has been revoked")
+    );
+    let r = get_req(&app, "/protected", &[("Authorization", &bearer(&bob))]).await;
+    assert_eq!(r.status.as_u16(), 200);
+}
