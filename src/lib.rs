@@ -21,7 +21,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use axum_jwt_extended_macros::jwt_required;
+pub use axum_jwt_extended_macros::{
+    additional_claims_loader, additional_headers_loader, decode_key_loader, encode_key_loader,
+    expired_token_loader, invalid_token_loader, jwt_required, needs_fresh_token_loader,
+    revoked_token_loader, token_in_blocklist_loader, token_verification_failed_loader,
+    token_verification_loader, unauthorized_loader, user_identity_loader, user_lookup_error_loader,
+    user_lookup_loader,
+};
 pub use axum_jwt_extended_runtime::*;
 
 /// Items the macro expansions name. Not public API: may change in any release.

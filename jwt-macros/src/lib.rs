@@ -7,6 +7,7 @@
 
 mod common;
 mod jwt_required;
+mod loader;
 
 use proc_macro::TokenStream;
 
@@ -18,4 +19,35 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn jwt_required(attr: TokenStream, item: TokenStream) -> TokenStream {
     jwt_required::expand(attr.into(), item.into()).into()
+}
+
+macro_rules! loader_attributes {
+    ($($name:ident => $doc:literal,)*) => {$(
+        #[doc = $doc]
+        ///
+        /// Checks the function's signature at compile time; register it by name on
+        /// `JwtManager::builder(config)`. See the facade crate's documentation.
+        #[proc_macro_attribute]
+        pub fn $name(attr: TokenStream, item: TokenStream) -> TokenStream {
+            loader::expand(loader::kind(stringify!($name)), attr.into(), item.into()).into()
+        }
+    )*};
+}
+
+loader_attributes! {
+    user_identity_loader => "`@jwt.user_identity_loader`: `fn(&T) -> V`, the identity claim of new tokens.",
+    additional_claims_loader => "`@jwt.additional_claims_loader`: `fn(&T) -> serde_json::Value`, extra claims of new tokens.",
+    additional_headers_loader => "`@jwt.additional_headers_loader`: `fn(&T) -> serde_json::Value`, extra header members of new tokens.",
+    encode_key_loader => "`@jwt.encode_key_loader`: `fn(&T) -> Key`, the signing key for an identity.",
+    decode_key_loader => "`@jwt.decode_key_loader`: `fn(&JwtHeader, &Claims) -> Key`, the verifying key of a token.",
+    token_in_blocklist_loader => "`@jwt.token_in_blocklist_loader`: `(async) fn(&JwtHeader, &Claims) -> bool` (true = revoked).",
+    token_verification_loader => "`@jwt.token_verification_loader`: `(async) fn(&JwtHeader, &Claims) -> bool` (false = 400).",
+    user_lookup_loader => "`@jwt.user_lookup_loader`: `(async) fn(&JwtHeader, &Claims) -> Option<User>`.",
+    expired_token_loader => "`@jwt.expired_token_loader`: `fn(&JwtHeader, &Claims) -> impl IntoResponse`.",
+    invalid_token_loader => "`@jwt.invalid_token_loader`: `fn(&str) -> impl IntoResponse`.",
+    unauthorized_loader => "`@jwt.unauthorized_loader`: `fn(&str) -> impl IntoResponse` (also CSRF errors).",
+    needs_fresh_token_loader => "`@jwt.needs_fresh_token_loader`: `fn(&JwtHeader, &Claims) -> impl IntoResponse`.",
+    revoked_token_loader => "`@jwt.revoked_token_loader`: `fn(&JwtHeader, &Claims) -> impl IntoResponse`.",
+    token_verification_failed_loader => "`@jwt.token_verification_failed_loader`: `fn(&JwtHeader, &Claims) -> impl IntoResponse`.",
+    user_lookup_error_loader => "`@jwt.user_lookup_error_loader`: `fn(&JwtHeader, &Claims) -> impl IntoResponse`.",
 }

@@ -5,7 +5,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -396,6 +396,12 @@ pub struct DecodeOptions<'a> {
     pub allow_expired: bool,
 }
 
+fn parts_response<R: IntoResponse>(
+    f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+) -> loaders::PartsResponseFn {
+    Arc::new(move |h: &JwtHeader, c: &Claims| f(h, c).into_response())
+}
+
 impl JwtManagerBuilder {
     /// Uses this clock instead of the system clock (tests).
     pub fn clock(mut self, clock: impl Clock) -> Self {
@@ -479,65 +485,65 @@ impl JwtManagerBuilder {
     }
 
     /// `@jwt.expired_token_loader`.
-    pub fn expired_token_loader(
+    pub fn expired_token_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&JwtHeader, &Claims) -> Response + Send + Sync + 'static,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.expired_token = Some(Arc::new(f));
+        self.loaders.expired_token = Some(parts_response(f));
         self
     }
 
     /// `@jwt.invalid_token_loader`.
-    pub fn invalid_token_loader(
+    pub fn invalid_token_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&str) -> Response + Send + Sync + 'static,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.invalid_token = Some(Arc::new(f));
+        self.loaders.invalid_token = Some(Arc::new(move |reason: &str| f(reason).into_response()));
         self
     }
 
     /// `@jwt.unauthorized_loader` (also used for CSRF errors, as in Flask).
-    pub fn unauthorized_loader(
+    pub fn unauthorized_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&str) -> Response + Send + Sync + 'static,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.unauthorized = Some(Arc::new(f));
+        self.loaders.unauthorized = Some(Arc::new(move |reason: &str| f(reason).into_response()));
         self
     }
 
     /// `@jwt.needs_fresh_token_loader`.
-    pub fn needs_fresh_token_loader(
+    pub fn needs_fresh_token_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&JwtHeader, &Claims) -> Response + Send + Sync + 'static,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.needs_fresh_token = Some(Arc::new(f));
+        self.loaders.needs_fresh_token = Some(parts_response(f));
         self
     }
 
     /// `@jwt.revoked_token_loader`.
-    pub fn revoked_token_loader(
+    pub fn revoked_token_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&JwtHeader, &Claims) -> Response + Send + Sync + 'static,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.revoked_token = Some(Arc::new(f));
+        self.loaders.revoked_token = Some(parts_response(f));
         self
     }
 
     /// `@jwt.token_verification_failed_loader`.
-    pub fn token_verification_failed_loader(
+    pub fn token_verification_failed_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&JwtHeader, &Claims) -> Response + Send + Sync + 'static,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.token_verification_failed = Some(Arc::new(f));
+        self.loaders.token_verification_failed = Some(parts_response(f));
         self
     }
 
     /// `@jwt.user_lookup_error_loader`.
-    pub fn user_lookup_error_loader(
+    pub fn user_lookup_error_loader<R: IntoResponse>(
         mut self,
-        f: impl Fn(&JwtHeader, &Claims) -> Response + Send + Sync + 'static,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.user_lookup_error = Some(Arc::new(f));
+        self.loaders.user_lookup_error = Some(parts_response(f));
         self
     }
 
