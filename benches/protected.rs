@@ -10,12 +10,9 @@
 //! the variants so that machine noise hits them alike; the median of the rounds is reported.
 
 use std::hint::black_box;
-use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{Request, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -23,73 +20,14 @@ use axum_jwt_extended::{
     get_jwt_identity, jwt_required, Expiry, JwtConfig, JwtManager, Location, MemoryBlocklist,
     NoJwtContext, TokenOptions,
 };
-use serde::Deserialize;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-const SECRET: &str = "benchmark-secret-0123456789-abcdefghijklmnop";
+#[path = "support/handwritten.rs"]
+mod handwritten;
+use handwritten::hand_written;
 
-// ---- the baseline: a hand-written extractor calling jsonwebtoken::decode ------------------
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct FlaskClaims {
-    sub: String,
-    #[serde(rename = "type")]
-    token_type: String,
-    fresh: Value,
-    jti: String,
-    csrf: Option<String>,
-    iat: u64,
-    exp: u64,
-    nbf: u64,
-}
-
-static KEY: LazyLock<jsonwebtoken::DecodingKey> =
-    LazyLock::new(|| jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()));
-static VALIDATION: LazyLock<jsonwebtoken::Validation> = LazyLock::new(|| {
-    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
-    v.leeway = 0;
-    v.validate_nbf = true;
-    v
-});
-
-struct HandWritten(FlaskClaims);
-
-impl<S: Send + Sync> FromRequestParts<S> for HandWritten {
-    type Rejection = (StatusCode, Json<Value>);
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                (
-                    StatusCode::UNAUTHORIZED,
-                    Json(json!({"msg": "Missing Authorization Header"})),
-                )
-            })?;
-        let data = jsonwebtoken::decode::<FlaskClaims>(token, &KEY, &VALIDATION).map_err(|e| {
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"msg": e.to_string()})),
-            )
-        })?;
-        if data.claims.token_type == "refresh" {
-            return Err((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"msg": "Only non-refresh tokens are allowed"})),
-            ));
-        }
-        Ok(HandWritten(data.claims))
-    }
-}
-
-async fn hand_written(HandWritten(claims): HandWritten) -> Json<Value> {
-    Json(json!({ "logged_in_as": claims.sub }))
-}
+const SECRET: &str = handwritten::SECRET;
 
 // ---- our handlers ----------------------------------------------------------------------------
 

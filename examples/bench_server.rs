@@ -1,0 +1,52 @@
+//! A server for the load script (`scripts/bench-http.sh`): the same routes as the benchmark,
+//! so requests/s can be compared in one run.
+//!
+//! - `GET /health`: no auth (the ceiling)
+//! - `GET /handwritten`: a hand-written extractor calling `jsonwebtoken::decode` (the baseline)
+//! - `GET /protected`: `#[jwt_required]` with the in-memory blocklist
+//!
+//! `BENCH_ADDR` (default `127.0.0.1:5077`). Prints an access token for the benchmark secret on
+//! its first line, then serves until stopped.
+
+#[path = "../benches/support/handwritten.rs"]
+mod handwritten;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_jwt_extended::{
+    get_jwt_identity, jwt_required, Expiry, JwtConfig, JwtManager, MemoryBlocklist, NoJwtContext,
+    TokenOptions,
+};
+use serde_json::{json, Value};
+
+async fn health() -> Json<&'static str> {
+    Json("ok")
+}
+
+#[jwt_required]
+async fn protected() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+#[tokio::main]
+async fn main() {
+    let jwt = JwtManager::builder(JwtConfig::with_secret(handwritten::SECRET))
+        .blocklist(MemoryBlocklist::new())
+        .build()
+        .expect("valid configuration");
+    let token = jwt
+        .create_access_token_with(
+            "alice",
+            TokenOptions::new().expires_delta(Expiry::After(std::time::Duration::from_secs(3600))),
+        )
+        .expect("token");
+    let addr = std::env::var("BENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:5077".into());
+    let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
+    println!("{token}");
+    let app = Router::new()
+        .route("/health", get(health))
+        .route("/handwritten", get(handwritten::hand_written))
+        .route("/protected", get(protected))
+        .with_state(jwt);
+    axum::serve(listener, app).await.expect("serve");
+}
