@@ -119,23 +119,48 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// serde_json's error, phrased as Python's `json` module phrases the most common case.
+/// serde_json's error, phrased as Python's `json` module phrases the most common case:
+/// `Expecting value: line L column C (char N)`, where Python points at the start of the value
+/// it could not read (serde_json points inside it, e.g. at the `o` of `nope`).
 fn python_json_error(e: &serde_json::Error, bytes: &[u8]) -> String {
     let msg = e.to_string();
-    if msg.starts_with("expected value") || msg.starts_with("EOF while parsing a value") {
-        // Python reports the position of the first non-whitespace byte.
-        let pos = bytes
-            .iter()
-            .position(|b| !b" \t\r\n".contains(b))
-            .unwrap_or(bytes.len());
-        let line = bytes[..pos].iter().filter(|b| **b == b'\n').count() + 1;
-        let col = pos
-            - bytes[..pos]
+    let at_char = msg.starts_with("expected value") || msg.starts_with("expected ident");
+    let at_eof = msg.starts_with("EOF while parsing a value");
+    if at_char || at_eof {
+        // serde_json's (1-based line, column): the column is the byte just read.
+        let line_start = if e.line() <= 1 {
+            0
+        } else {
+            bytes
                 .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |p| p + 1)
-            + 1;
-        return format!("Expecting value: line {line} column {col} (char {pos})");
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(e.line() - 2)
+                .map_or(bytes.len(), |(i, _)| i + 1)
+        };
+        let read = line_start + e.column();
+        let mut pos = if at_char {
+            read.saturating_sub(1)
+        } else {
+            read
+        }
+        .min(bytes.len());
+        // Back up over the part of a literal or number already consumed.
+        while pos > 0
+            && (bytes[pos - 1].is_ascii_alphanumeric() || b"+-.".contains(&bytes[pos - 1]))
+        {
+            pos -= 1;
+        }
+        let line = bytes[..pos].iter().filter(|b| **b == b'\n').count() + 1;
+        let line_begin = bytes[..pos]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+        // Python counts characters, not bytes.
+        let chars = |b: &[u8]| String::from_utf8_lossy(b).chars().count();
+        let col = chars(&bytes[line_begin..pos]) + 1;
+        let index = chars(&bytes[..pos]);
+        return format!("Expecting value: line {line} column {col} (char {index})");
     }
     strip_position(&msg)
 }
@@ -165,5 +190,41 @@ mod tests {
             parse_object(b"nope"),
             Err(ObjectError::Syntax(m)) if m == "Expecting value: line 1 column 1 (char 0)"
         ));
+    }
+
+    #[test]
+    fn json_errors_like_python() {
+        // Python's own messages for these inputs.
+        let cases: [(&[u8], &str); 12] = [
+            (b"not json", "Expecting value: line 1 column 1 (char 0)"),
+            (b"  nope", "Expecting value: line 1 column 3 (char 2)"),
+            (b"tru", "Expecting value: line 1 column 1 (char 0)"),
+            (b"fals", "Expecting value: line 1 column 1 (char 0)"),
+            (b"-", "Expecting value: line 1 column 1 (char 0)"),
+            (b"", "Expecting value: line 1 column 1 (char 0)"),
+            (b"   ", "Expecting value: line 1 column 4 (char 3)"),
+            (b"abc", "Expecting value: line 1 column 1 (char 0)"),
+            (
+                br#"{"a": nope}"#,
+                "Expecting value: line 1 column 7 (char 6)",
+            ),
+            (br#"{"a": }"#, "Expecting value: line 1 column 7 (char 6)"),
+            (br#"{"a": "#, "Expecting value: line 1 column 7 (char 6)"),
+            (
+                b"{\"a\":\n  nx}",
+                "Expecting value: line 2 column 3 (char 8)",
+            ),
+        ];
+        for (input, expected) in cases {
+            match parse_object(input) {
+                Err(ObjectError::Syntax(m)) => {
+                    assert_eq!(m, expected, "{:?}", String::from_utf8_lossy(input))
+                }
+                _ => panic!(
+                    "{:?} should be a syntax error",
+                    String::from_utf8_lossy(input)
+                ),
+            }
+        }
     }
 }
