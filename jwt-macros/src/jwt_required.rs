@@ -16,17 +16,32 @@
 //! }
 //! ```
 //! The guard is a parts extractor, so it rejects before any body is read; `JwtBody` only
-//! reads the body when the token may be in it (the JSON location).
+//! reads the body when the token may be in it (the JSON location). A handler without
+//! parameters, or whose last parameter is `State<T>`, gets `JwtBody<(), …>` appended instead
+//! (so `#[axum::debug_handler]` placed below still sees the `State<T>` and infers the state).
+//!
+//! A `State<T>` parameter (or `state = T`) also adds a check that `JwtManager: FromRef<T>`,
+//! spanned at `T`, so that a state without the manager is reported there first.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{parse_quote, Expr, ExprArray, ExprLit, FnArg, ItemFn, Lit, LitStr, Path, Type};
+use syn::{parse_quote, Expr, ExprArray, ExprLit, FnArg, Item, ItemFn, Lit, LitStr, Path, Type};
 
-use crate::common::{parse_crate_path, Errors};
+use crate::common::{closest, parse_crate_path, skip_to_comma, Errors};
 
+const OPTION_NAMES: [&str; 8] = [
+    "optional",
+    "fresh",
+    "refresh",
+    "verify_type",
+    "skip_revocation_check",
+    "locations",
+    "state",
+    "crate",
+];
 const OPTIONS: &str =
-    "optional, fresh, refresh, verify_type, skip_revocation_check, locations, state, crate";
+    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `state`, `crate`";
 const LOCATIONS: [(&str, u16); 4] = [
     ("headers", 1),
     ("cookies", 2),
@@ -54,15 +69,29 @@ struct Args {
     krate: Option<Path>,
 }
 
-fn did_you_mean(given: &str) -> String {
-    let candidates = OPTIONS.split(", ");
-    let best = candidates
-        .filter(|c| c.starts_with(&given[..given.len().min(3)]) || given.contains(c))
-        .next();
-    match best {
-        Some(b) => format!("; did you mean `{b}`?"),
-        None => String::new(),
+fn unknown_option_message(given: &str) -> String {
+    match closest(given, OPTION_NAMES) {
+        Some(b) => format!("unknown option `{given}`: did you mean `{b}`? (options: {OPTIONS})"),
+        None => format!("unknown option `{given}` (options: {OPTIONS})"),
     }
+}
+
+/// An option that needs `= value` was given without one: reports it and skips the rest.
+fn missing_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    name: &str,
+    example: &str,
+    errors: &mut Errors,
+) -> syn::Result<bool> {
+    if meta.input.peek(syn::Token![=]) {
+        return Ok(false);
+    }
+    errors.push(syn::Error::new(
+        meta.path.span(),
+        format!("`{name}` needs a value, e.g. `{example}`"),
+    ));
+    skip_to_comma(meta.input)?;
+    Ok(true)
 }
 
 fn parse_bool_flag(
@@ -79,12 +108,24 @@ fn parse_bool_flag(
                 lit: Lit::Bool(b), ..
             }) => b.value,
             other => {
-                errors.push(syn::Error::new(
-                    other.span(),
-                    format!(
-                        "`{name}` takes `true` or `false`, e.g. `{name} = true`, or just `{name}`"
+                let msg = match &other {
+                    Expr::Path(p) if p.path.is_ident("True") || p.path.is_ident("False") => {
+                        let lower = if p.path.is_ident("True") { "true" } else { "false" };
+                        format!("Rust booleans are lowercase: write `{name} = {lower}`")
+                    }
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) if s.value() == "true" || s.value() == "false" => {
+                        format!("write the boolean without quotes: `{name} = {}`", s.value())
+                    }
+                    _ if name == "verify_type" => {
+                        "`verify_type` takes `true` or `false`: `verify_type = false` skips the access/refresh type check".to_owned()
+                    }
+                    _ => format!(
+                        "`{name}` takes `true` or `false`: write `{name}` (same as `{name} = true`) or `{name} = false`"
                     ),
-                ));
+                };
+                errors.push(syn::Error::new_spanned(&other, msg));
                 return Ok(());
             }
         }
@@ -107,19 +148,22 @@ fn parse_location(lit: &LitStr, errors: &mut Errors) -> Option<u16> {
     match LOCATIONS.iter().find(|(n, _)| *n == v) {
         Some((_, code)) => Some(*code),
         None => {
-            let hint = match v.as_str() {
-                "header" | "authorization" => "; did you mean \"headers\"?",
-                "cookie" => "; did you mean \"cookies\"?",
-                "query" | "query-string" | "querystring" | "query_params" => {
-                    "; did you mean \"query_string\"?"
+            let suggestion = match v.as_str() {
+                "header" | "authorization" | "Authorization" => Some("headers"),
+                "cookie" => Some("cookies"),
+                "query" | "query-string" | "querystring" | "query_params" | "params" => {
+                    Some("query_string")
                 }
-                "body" | "json_body" => "; did you mean \"json\"?",
-                _ => "",
+                "body" | "json_body" => Some("json"),
+                _ => closest(&v, LOCATIONS.iter().map(|(n, _)| *n)),
             };
+            let hint = suggestion
+                .map(|s| format!(": did you mean \"{s}\"?"))
+                .unwrap_or_default();
             errors.push(syn::Error::new(
                 lit.span(),
                 format!(
-                    "unknown token location \"{v}\"; expected one of \"headers\", \"cookies\", \"query_string\", \"json\"{hint}"
+                    "unknown token location \"{v}\"{hint} (locations: \"headers\", \"cookies\", \"query_string\", \"json\")"
                 ),
             ));
             None
@@ -129,65 +173,75 @@ fn parse_location(lit: &LitStr, errors: &mut Errors) -> Option<u16> {
 
 fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<u16>, Span)> {
     let span = expr.span();
-    let lits: Vec<LitStr> = match expr {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => vec![s],
-        Expr::Array(ExprArray { elems, .. }) => {
-            let mut out = Vec::new();
-            for e in elems {
-                match e {
-                    Expr::Lit(ExprLit {
-                        lit: Lit::Str(s), ..
-                    }) => out.push(s),
-                    other => errors.push(syn::Error::new(
-                        other.span(),
-                        "each location must be a string literal: \"headers\", \"cookies\", \"query_string\" or \"json\"",
-                    )),
-                }
-            }
-            if out.is_empty() {
-                errors.push(syn::Error::new(
-                    span,
-                    "`locations` cannot be empty; leave it out to use JWT_TOKEN_LOCATION",
-                ));
-                return None;
-            }
-            out
-        }
+    let elems: Vec<Expr> = match expr {
+        lit @ Expr::Lit(ExprLit {
+            lit: Lit::Str(_), ..
+        }) => vec![lit],
+        Expr::Array(ExprArray { elems, .. }) => elems.into_iter().collect(),
         other => {
-            errors.push(syn::Error::new(
-                other.span(),
+            errors.push(syn::Error::new_spanned(
+                &other,
                 "`locations` takes a string or a list of strings, e.g. `locations = \"cookies\"` or `locations = [\"cookies\", \"headers\"]`",
             ));
             return None;
         }
     };
+    if elems.is_empty() {
+        errors.push(syn::Error::new(
+            span,
+            "`locations` cannot be empty; leave it out to use JWT_TOKEN_LOCATION",
+        ));
+        return None;
+    }
     let mut codes: Vec<u16> = Vec::new();
-    for lit in &lits {
-        if let Some(code) = parse_location(lit, errors) {
-            if codes.contains(&code) {
+    let mut ok = true;
+    for elem in elems {
+        let lit = match elem {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) => s,
+            other => {
+                ok = false;
+                let msg = match &other {
+                    Expr::Path(p) => p.path.get_ident().map(|i| {
+                        format!("locations are string literals: write \"{i}\" in quotes")
+                    }),
+                    _ => None,
+                }
+                .unwrap_or_else(|| {
+                    "each location must be a string literal: \"headers\", \"cookies\", \"query_string\" or \"json\"".to_owned()
+                });
+                errors.push(syn::Error::new_spanned(&other, msg));
+                continue;
+            }
+        };
+        match parse_location(&lit, errors) {
+            Some(code) if codes.contains(&code) => {
+                ok = false;
                 errors.push(syn::Error::new(
                     lit.span(),
-                    format!("location \"{}\" is listed twice", lit.value()),
+                    format!(
+                        "location \"{}\" is listed twice; give each location once",
+                        lit.value()
+                    ),
                 ));
-            } else {
-                codes.push(code);
             }
+            Some(code) => codes.push(code),
+            None => ok = false,
         }
     }
-    Some((codes, span))
+    ok.then_some((codes, span))
 }
 
 fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let Some(ident) = meta.path.get_ident().map(|i| i.to_string()) else {
-            errors.push(syn::Error::new(
-                meta.path.span(),
-                format!("unknown option; expected one of {OPTIONS}"),
+            errors.push(syn::Error::new_spanned(
+                &meta.path,
+                format!("unknown option (options: {OPTIONS})"),
             ));
-            return Ok(());
+            return skip_to_comma(meta.input);
         };
         match ident.as_str() {
             "optional" => parse_bool_flag(&meta, "optional", &mut args.optional, errors),
@@ -197,9 +251,9 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 if !meta.input.peek(syn::Token![=]) {
                     errors.push(syn::Error::new(
                         meta.path.span(),
-                        "`verify_type` needs a value: `verify_type = false` skips the access/refresh type check",
+                        "`verify_type` needs a value: `verify_type = false` skips the access/refresh type check (checking is the default)",
                     ));
-                    return Ok(());
+                    return skip_to_comma(meta.input);
                 }
                 parse_bool_flag(&meta, "verify_type", &mut args.verify_type, errors)
             }
@@ -210,6 +264,9 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 errors,
             ),
             "locations" => {
+                if missing_value(&meta, "locations", "locations = \"cookies\"", errors)? {
+                    return Ok(());
+                }
                 let span = meta.path.span();
                 let expr: Expr = meta.value()?.parse()?;
                 let parsed = parse_locations(expr, errors);
@@ -224,15 +281,30 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 Ok(())
             }
             "state" => {
+                if missing_value(&meta, "state", "state = AppState", errors)? {
+                    return Ok(());
+                }
                 let span = meta.path.span();
-                let ty: Type = match meta.value()?.parse() {
+                let value = meta.value()?;
+                if value.peek(LitStr) {
+                    let s: LitStr = value.parse()?;
+                    errors.push(syn::Error::new(
+                        s.span(),
+                        format!(
+                            "`state` takes the router's state type, not a string: write `state = {}`",
+                            s.value()
+                        ),
+                    ));
+                    return Ok(());
+                }
+                let ty: Type = match value.parse() {
                     Ok(t) => t,
                     Err(e) => {
                         errors.push(syn::Error::new(
                             e.span(),
                             "`state` takes the router's state type, e.g. `state = AppState`",
                         ));
-                        return Ok(());
+                        return skip_to_comma(value);
                     }
                 };
                 if args.state.is_some() {
@@ -246,8 +318,20 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 Ok(())
             }
             "crate" => {
+                if missing_value(&meta, "crate", "crate = axum_jwt_extended", errors)? {
+                    return Ok(());
+                }
                 let span = meta.path.span();
-                let path = parse_crate_path(&meta)?;
+                let path = match parse_crate_path(&meta) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        errors.push(syn::Error::new(
+                            e.span(),
+                            "`crate` takes the path of the axum-jwt-extended crate, e.g. `crate = axum_jwt_extended` or `crate = \"my_reexport::jwt\"`",
+                        ));
+                        return skip_to_comma(meta.input);
+                    }
+                };
                 if args.krate.is_some() {
                     errors.push(syn::Error::new(
                         span,
@@ -261,16 +345,10 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
             other => {
                 errors.push(syn::Error::new(
                     meta.path.span(),
-                    format!(
-                        "unknown option `{other}`{}; expected one of {OPTIONS}",
-                        did_you_mean(other)
-                    ),
+                    unknown_option_message(other),
                 ));
                 // Skip a value, if any, so the other options are still checked.
-                if meta.input.peek(syn::Token![=]) {
-                    let _: Expr = meta.value()?.parse()?;
-                }
-                Ok(())
+                skip_to_comma(meta.input)
             }
         }
     });
@@ -305,15 +383,49 @@ fn state_param_type(func: &ItemFn) -> Option<Type> {
     })
 }
 
+/// Where to point, and what to call it, when the attribute is on something else than a fn.
+fn item_kind(item: &Item) -> (Span, &'static str) {
+    match item {
+        Item::Struct(i) => (i.struct_token.span, "a struct"),
+        Item::Enum(i) => (i.enum_token.span, "an enum"),
+        Item::Union(i) => (i.union_token.span, "a union"),
+        Item::Trait(i) => (i.trait_token.span, "a trait"),
+        Item::TraitAlias(i) => (i.trait_token.span, "a trait alias"),
+        Item::Impl(i) => (i.impl_token.span, "an impl block"),
+        Item::Mod(i) => (i.mod_token.span, "a module"),
+        Item::Const(i) => (i.const_token.span, "a const"),
+        Item::Static(i) => (i.static_token.span, "a static"),
+        Item::Type(i) => (i.type_token.span, "a type alias"),
+        Item::Use(i) => (i.use_token.span, "a use declaration"),
+        Item::ExternCrate(i) => (i.extern_token.span, "an extern crate"),
+        Item::ForeignMod(i) => (i.abi.extern_token.span, "an extern block"),
+        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
+        _ => (Span::call_site(), "this item"),
+    }
+}
+
+/// `State<T>`: a parts extractor, so never the body-consuming last parameter.
+fn is_state_extractor(ty: &Type) -> bool {
+    let Type::Path(tp) = ty else { return false };
+    tp.qself.is_none()
+        && tp.path.segments.last().is_some_and(|seg| {
+            seg.ident == "State" && matches!(seg.arguments, syn::PathArguments::AngleBracketed(_))
+        })
+}
+
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = parse_args(attr, &mut errors);
-    let func: ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
-        Err(_) => {
+    let func: ItemFn = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(f)) => f,
+        parsed => {
+            let (span, what) = match &parsed {
+                Ok(other) => item_kind(other),
+                Err(_) => (Span::call_site(), "this item"),
+            };
             errors.push(syn::Error::new(
-                Span::call_site(),
-                "#[jwt_required] goes on an `async fn` axum handler",
+                span,
+                format!("#[jwt_required] goes on an `async fn` axum handler, not on {what}"),
             ));
             let errs = errors.into_compile_errors();
             return quote! { #errs #item };
@@ -322,12 +434,15 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if func.sig.asyncness.is_none() {
         errors.push(syn::Error::new(
             func.sig.fn_token.span(),
-            "#[jwt_required] handlers must be `async fn`: axum handlers are async; write `async fn`",
+            format!(
+                "#[jwt_required] handlers must be `async fn`, as axum handlers are: write `async fn {}`",
+                func.sig.ident
+            ),
         ));
     }
     if let Some(FnArg::Receiver(r)) = func.sig.inputs.first() {
-        errors.push(syn::Error::new(
-            r.span(),
+        errors.push(syn::Error::new_spanned(
+            r,
             "#[jwt_required] cannot be used on a method taking `self`: axum handlers are free functions or associated functions without `self`",
         ));
     }
@@ -397,8 +512,17 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let guard_ty: Type = syn::parse_quote_spanned! {attr_span=>
         #krate::__private::Guard<#flags, #location_bits>
     };
-    // Replace the last parameter by the body wrapper, or add one.
+    // Replace the last parameter by the body wrapper, or add one. A trailing `State<T>` stays
+    // as it is (it is never a body extractor), so that `#[axum::debug_handler]` below this
+    // attribute still sees it and infers the router state from it.
     let last = sig.inputs.pop().map(|p| p.into_value());
+    let last = match last {
+        Some(FnArg::Typed(pt)) if is_state_extractor(&pt.ty) => {
+            sig.inputs.push(FnArg::Typed(pt));
+            None
+        }
+        other => other,
+    };
     let (body_param, unpack): (FnArg, TokenStream) = match last {
         Some(FnArg::Typed(pt)) => {
             let pat = &pt.pat;
