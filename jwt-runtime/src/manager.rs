@@ -294,16 +294,13 @@ impl JwtManager {
         let inner = &*self.0;
         let c = &inner.config;
         let run = || -> Result<(JwtHeader, Claims), JwtError> {
-            let parsed = decode::parse(token, c.max_token_length)?;
+            let parsed = decode::parse(token, c.max_token_length, &c.identity_claim)?;
             let dynamic;
             let verifier: &Verifier = match &inner.loaders.decode_key {
                 Some(loader) => {
-                    let header = JwtHeader::new(parsed.header.clone());
-                    let claims = Claims::new(parsed.payload.clone());
+                    let (header, claims) = parsed.unverified();
                     let key: Key = loader(&header, &claims);
-                    let alg = decode::allowed_alg(&parsed.header, |a| {
-                        c.effective_decode_algorithms().contains(&a)
-                    })?;
+                    let alg = decode::allowed_alg(&parsed, |a| c.decode_algorithms.contains(&a))?;
                     dynamic = Verifier::new(alg, &key).map_err(|e| {
                         JwtError::new(ErrorKind::InvalidToken(format!(
                             "The decode key does not fit the token's algorithm: {e}"
@@ -312,7 +309,7 @@ impl JwtManager {
                     &dynamic
                 }
                 None => {
-                    let alg = decode::allowed_alg(&parsed.header, |a| inner.keys.allows(a))?;
+                    let alg = decode::allowed_alg(&parsed, |a| inner.keys.allows(a))?;
                     inner.keys.verifier(alg).ok_or_else(|| {
                         crate::error::invalid("The specified alg value is not allowed")
                     })?
@@ -326,9 +323,13 @@ impl JwtManager {
 
     /// `get_unverified_jwt_headers(token)`: the header, without any verification.
     pub fn get_unverified_jwt_headers(&self, token: &str) -> Result<JwtHeader, JwtError> {
-        decode::parse(token, self.0.config.max_token_length)
-            .map(|p| JwtHeader::new(p.header))
-            .map_err(|e| e.with_manager(self))
+        decode::parse(
+            token,
+            self.0.config.max_token_length,
+            &self.0.config.identity_claim,
+        )
+        .map(|p| p.unverified().0)
+        .map_err(|e| e.with_manager(self))
     }
 
     /// `get_jti(token)`: the `jti` of a fully verified token.

@@ -156,7 +156,8 @@ impl JwtManager {
         let Some(jti) = claims.jti() else {
             return Ok(true);
         };
-        let identity = claims.get_str(self.0.config.identity_claim.as_str());
+        let identity = claims.identity(&self.0.config.identity_claim);
+        let identity = identity.as_ref().and_then(serde_json::Value::as_str);
         let check = async {
             if store.is_revoked(jti).await? {
                 return Ok(true);

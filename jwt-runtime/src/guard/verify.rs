@@ -5,7 +5,6 @@
 //! context set.
 
 use axum::http::request::Parts;
-use serde_json::Value;
 
 use super::Spec;
 use crate::config::Location;
@@ -119,7 +118,7 @@ pub(crate) async fn verify(
     };
 
     if spec.verify_type {
-        let is_refresh = claims.get("type").and_then(Value::as_str) == Some("refresh");
+        let is_refresh = claims.token_type() == Some("refresh");
         if spec.refresh && !is_refresh {
             return Err(JwtError::new(ErrorKind::WrongToken(
                 "Only refresh tokens are allowed".into(),

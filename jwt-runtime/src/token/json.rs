@@ -112,6 +112,27 @@ pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ObjectErr
     }
 }
 
+/// Runs a [`Collect`](super::scan::Collect) over a strict JSON object in `json`. Errors are
+/// classified as [`parse_object`] classifies them.
+pub(crate) fn scan_object<'de, C: super::scan::Collect<'de>>(
+    json: &'de str,
+    collector: C,
+) -> Result<C, ObjectError> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(json);
+    let result = super::scan::Strict(collector)
+        .deserialize(&mut de)
+        .and_then(|c| de.end().map(|()| c));
+    match result {
+        Ok(c) => Ok(c),
+        Err(_) => match parse_object(json.as_bytes()) {
+            Err(e) => Err(e),
+            // Unreachable in practice: both parsers accept the same objects.
+            Ok(_) => Err(ObjectError::Syntax("invalid JSON object".into())),
+        },
+    }
+}
+
 fn strip_position(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_owned(),

@@ -6,6 +6,7 @@ mod claims;
 pub(crate) mod decode;
 pub(crate) mod encode;
 pub(crate) mod json;
+pub(crate) mod scan;
 
 pub use claims::{Claims, JwtHeader};
 pub use encode::{Fresh, TokenOptions, TokenType};
