@@ -47,9 +47,7 @@ impl JwtContext {
         location: Location,
         user: Option<AnyUser>,
     ) -> Self {
-        let identity = claims
-            .get(manager.config().identity_claim.as_str())
-            .cloned();
+        let identity = claims.identity(&manager.config().identity_claim);
         JwtContext {
             header,
             claims,

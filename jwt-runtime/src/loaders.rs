@@ -36,6 +36,12 @@ impl fmt::Display for LoaderError {
 impl std::error::Error for LoaderError {}
 
 /// What a loader may return: the value itself, or a `Result` whose error fails closed.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not what this loader must return",
+    label = "not a valid loader result",
+    note = "a token_in_blocklist_loader or token_verification_loader returns `bool` or `Result<bool, E>` (E: Display)",
+    note = "a user_lookup_loader returns `Option<User>` or `Result<Option<User>, E>` (User: Send + Sync + 'static, E: Display)"
+)]
 pub trait LoaderOutput<T>: Send {
     /// The value, or the error as text.
     fn into_loader_result(self) -> Result<T, LoaderError>;
@@ -77,6 +83,13 @@ pub enum Async {}
 
 /// A loader called with the verified `(jwt_header, jwt_payload)` during a request, sync or
 /// async: `token_in_blocklist_loader`, `token_verification_loader`, `user_lookup_loader`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a valid loader here: check its parameters and return type",
+    label = "expected `fn(&JwtHeader, &Claims) -> R` or `async fn(&JwtHeader, &Claims) -> R` with a valid `R`",
+    note = "a token_in_blocklist_loader or token_verification_loader returns `bool` or `Result<bool, E>` (E: Display)",
+    note = "a user_lookup_loader returns `Option<User>` or `Result<Option<User>, E>` (User: Send + Sync + 'static, E: Display)",
+    note = "an async loader's future must be `Send + 'static`: write it with the loader attribute (which takes care of the borrowed parameters), or as a closure returning an `async move` block over owned data"
+)]
 pub trait TokenLoader<T, M>: Send + Sync + 'static {
     /// Calls the loader.
     fn call(&self, header: JwtHeader, claims: Claims)

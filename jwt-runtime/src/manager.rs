@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub(crate) loaders: Loaders,
     pub(crate) blocklist: Option<Arc<dyn BlocklistStore>>,
     pub(crate) csrf_methods_upper: Vec<String>,
+    /// `JWT_HEADER_NAME`, parsed once.
+    pub(crate) header_name: axum::http::HeaderName,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.
@@ -555,6 +557,8 @@ impl JwtManagerBuilder {
         let dynamic = self.loaders.encode_key.is_some() || self.loaders.decode_key.is_some();
         let keys = keys::build(&config, dynamic)?;
         config.decode_algorithms = config.effective_decode_algorithms();
+        let header_name = axum::http::HeaderName::from_bytes(config.header_name.as_bytes())
+            .map_err(|_| ConfigError::new("JWT_HEADER_NAME", "is not a valid header name"))?;
         let csrf_methods_upper = config
             .csrf_methods
             .iter()
@@ -567,6 +571,7 @@ impl JwtManagerBuilder {
             loaders: self.loaders,
             blocklist: self.blocklist,
             csrf_methods_upper,
+            header_name,
         })))
     }
 }

@@ -1,9 +1,8 @@
 //! An in-process blocklist. Readers never wait on each other: the maps sit behind sharded
 //! read-write locks and a check only takes a read lock on one shard.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -18,6 +17,8 @@ type Shard<V> = RwLock<HashMap<String, (V, Option<Instant>)>>;
 struct Maps {
     jtis: Vec<Shard<()>>,
     identities: Vec<Shard<u64>>,
+    /// Whether any identity cut-off was ever recorded (most apps never record one).
+    any_identity: AtomicBool,
 }
 
 /// In-memory blocklist: entries expire when the token would have. Shared by clones; not
@@ -47,10 +48,12 @@ impl std::fmt::Debug for MemoryBlocklist {
     }
 }
 
+/// FNV-1a: only spreads keys over shards (the maps themselves keep std's DoS-resistant hash).
 fn shard_of(key: &str) -> usize {
-    let mut h = DefaultHasher::new();
-    key.hash(&mut h);
-    (h.finish() as usize) % SHARDS
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    (h as usize) % SHARDS
 }
 
 fn get<V: Copy>(shards: &[Shard<V>], key: &str) -> Option<V> {
@@ -82,6 +85,7 @@ impl MemoryBlocklist {
         MemoryBlocklist(Arc::new(Maps {
             jtis: (0..SHARDS).map(|_| RwLock::default()).collect(),
             identities: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            any_identity: AtomicBool::new(false),
         }))
     }
 }
@@ -110,6 +114,7 @@ impl BlocklistStore for MemoryBlocklist {
         let before =
             get(&self.0.identities, identity).map_or(issued_before, |b| b.max(issued_before));
         put(&self.0.identities, identity, before, ttl);
+        self.0.any_identity.store(true, Ordering::Release);
         Box::pin(std::future::ready(Ok(())))
     }
 
@@ -117,6 +122,11 @@ impl BlocklistStore for MemoryBlocklist {
         &'a self,
         identity: &'a str,
     ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
-        Box::pin(std::future::ready(Ok(get(&self.0.identities, identity))))
+        let before = if self.0.any_identity.load(Ordering::Acquire) {
+            get(&self.0.identities, identity)
+        } else {
+            None
+        };
+        Box::pin(std::future::ready(Ok(before)))
     }
 }

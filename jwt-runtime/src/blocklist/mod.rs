@@ -64,6 +64,22 @@ pub trait BlocklistStore: Send + Sync + 'static {
 /// How long a store must wait for an answer before the request fails closed.
 pub(crate) const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Runs a store call with [`STORE_TIMEOUT`]. A call that is ready at once (the in-memory
+/// store) costs no timer.
+async fn bounded<T>(
+    fut: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    let mut fut = std::pin::pin!(fut);
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await;
+    if let std::task::Poll::Ready(out) = first {
+        return out;
+    }
+    match tokio::time::timeout(STORE_TIMEOUT, fut).await {
+        Ok(out) => out,
+        Err(_) => Err(StoreError("timed out".into())),
+    }
+}
+
 fn unavailable(e: impl fmt::Display) -> JwtError {
     JwtError::new(ErrorKind::StoreUnavailable(format!(
         "Token revocation store unavailable: {e}"
@@ -112,11 +128,9 @@ impl JwtManager {
         })?;
         let store = self.store()?;
         let ttl = self.remaining(claims);
-        match tokio::time::timeout(STORE_TIMEOUT, store.revoke(jti, ttl)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(unavailable(e).with_manager(self)),
-            Err(_) => Err(unavailable("timed out").with_manager(self)),
-        }
+        bounded(store.revoke(jti, ttl))
+            .await
+            .map_err(|e| unavailable(e).with_manager(self))
     }
 
     /// Revokes every token of `identity` issued at or before `issued_before` (seconds since
@@ -137,16 +151,9 @@ impl JwtManager {
                 }))
             }
         };
-        match tokio::time::timeout(
-            STORE_TIMEOUT,
-            store.revoke_identity_before(identity, issued_before, ttl),
-        )
-        .await
-        {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(unavailable(e).with_manager(self)),
-            Err(_) => Err(unavailable("timed out").with_manager(self)),
-        }
+        bounded(store.revoke_identity_before(identity, issued_before, ttl))
+            .await
+            .map_err(|e| unavailable(e).with_manager(self))
     }
 
     /// Whether the store says these claims are revoked (by `jti`, or by identity and `iat`).
@@ -173,10 +180,8 @@ impl JwtManager {
             }
             Ok::<bool, StoreError>(false)
         };
-        match tokio::time::timeout(STORE_TIMEOUT, check).await {
-            Ok(Ok(r)) => Ok(r),
-            Ok(Err(e)) => Err(unavailable(e).with_manager(self)),
-            Err(_) => Err(unavailable("timed out").with_manager(self)),
-        }
+        bounded(check)
+            .await
+            .map_err(|e| unavailable(e).with_manager(self))
     }
 }

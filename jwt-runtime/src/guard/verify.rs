@@ -64,7 +64,7 @@ pub(crate) async fn verify(
     let mut found = None;
     for &location in locations {
         let lookup = match location {
-            Location::Headers => locations::headers::lookup(parts, c)?,
+            Location::Headers => locations::headers::lookup(parts, c, &inner.header_name)?,
             Location::QueryString => locations::query::lookup(parts, c)?,
             Location::Cookies => {
                 let field = if spec.refresh {

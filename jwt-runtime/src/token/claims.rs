@@ -111,7 +111,7 @@ impl HeaderMembers {
 
 #[derive(Clone)]
 struct RawClaims {
-    json: Box<str>,
+    json: String,
     jti: Member,
     token_type: Member,
     fresh: Member,
@@ -173,7 +173,7 @@ impl Claims {
             exp: members.exp,
             iat: members.iat,
             identity: members.identity,
-            json: json.into_boxed_str(),
+            json,
         };
         Claims(Arc::new(ClaimsInner {
             raw: Some(raw),
@@ -326,7 +326,7 @@ impl From<Map<String, Value>> for Claims {
 }
 
 struct HeaderInner {
-    raw: Option<(Box<str>, Member, Member)>,
+    raw: Option<(String, Member, Member)>,
     map: OnceLock<Map<String, Value>>,
 }
 
@@ -346,7 +346,7 @@ impl JwtHeader {
 
     pub(crate) fn decoded(json: String, members: HeaderMembers) -> Self {
         JwtHeader(Arc::new(HeaderInner {
-            raw: Some((json.into_boxed_str(), members.alg, members.kid)),
+            raw: Some((json, members.alg, members.kid)),
             map: OnceLock::new(),
         }))
     }

@@ -125,22 +125,26 @@ impl<'de, C: Collect<'de>> DeserializeSeed<'de> for Strict<C> {
                 f.write_str("a json object")
             }
             fn visit_map<A: MapAccess<'de>>(mut self, mut access: A) -> Result<C, A::Error> {
-                // Few members: a linear scan; many (hostile input): a set.
-                let mut seen: Vec<Cow<'de, str>> = Vec::new();
+                // Few members (every real token): a linear scan of a stack array; many
+                // (hostile input): a set.
+                const FEW: usize = 24;
+                let mut seen: [Cow<'de, str>; FEW] = std::array::from_fn(|_| Cow::Borrowed(""));
+                let mut len = 0;
                 let mut many: Option<HashSet<Cow<'de, str>>> = None;
                 while let Some(Str(key)) = access.next_key::<Str<'de>>()? {
                     let duplicate = match &mut many {
                         Some(set) => !set.insert(key.clone()),
+                        None if seen[..len].contains(&key) => true,
+                        None if len < FEW => {
+                            seen[len] = key.clone();
+                            len += 1;
+                            false
+                        }
                         None => {
-                            let dup = seen.contains(&key);
-                            if !dup && seen.len() >= 32 {
-                                let mut set: HashSet<_> = seen.drain(..).collect();
-                                set.insert(key.clone());
-                                many = Some(set);
-                            } else if !dup {
-                                seen.push(key.clone());
-                            }
-                            dup
+                            let mut set: HashSet<_> = seen.iter().cloned().collect();
+                            set.insert(key.clone());
+                            many = Some(set);
+                            false
                         }
                     };
                     if duplicate {
