@@ -151,6 +151,9 @@ pub(crate) fn identity_fn<I: 'static, T: 'static>(
     Arc::new(move |any: &dyn Any| any.downcast_ref::<I>().map(&f))
 }
 
+/// A `decode_key_loader`.
+pub(crate) type DecodeKeyFn = Arc<dyn Fn(&JwtHeader, &Claims) -> Key + Send + Sync>;
+
 /// A response loader on `(jwt_header, jwt_payload)`.
 pub(crate) type PartsResponseFn = Arc<dyn Fn(&JwtHeader, &Claims) -> Response + Send + Sync>;
 /// A response loader on the error message.
@@ -163,7 +166,7 @@ pub(crate) struct Loaders {
     pub(crate) additional_claims: Option<IdentityFn<Value>>,
     pub(crate) additional_headers: Option<IdentityFn<Value>>,
     pub(crate) encode_key: Option<IdentityFn<Key>>,
-    pub(crate) decode_key: Option<Arc<dyn Fn(&JwtHeader, &Claims) -> Key + Send + Sync>>,
+    pub(crate) decode_key: Option<DecodeKeyFn>,
     pub(crate) token_in_blocklist: Option<DynTokenLoader<bool>>,
     pub(crate) token_verification: Option<DynTokenLoader<bool>>,
     pub(crate) user_lookup: Option<DynTokenLoader<Option<AnyUser>>>,
