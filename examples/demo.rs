@@ -315,7 +315,15 @@ fn redis_store(
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     let store = axum_jwt_extended::RedisBlocklist::new(url)
         .map_err(|e| format!("invalid REDIS_URL: {e}"))?;
-    println!("revocations are kept in Redis at {url}");
+    // Never print credentials: `redis://user:password@host` is shown as `redis://…@host`.
+    let shown = match url.split_once('@') {
+        Some((scheme_and_user, host)) => {
+            let scheme = scheme_and_user.split("://").next().unwrap_or("redis");
+            format!("{scheme}://…@{host}")
+        }
+        None => url.to_owned(),
+    };
+    println!("revocations are kept in Redis at {shown}");
     Ok(builder.blocklist(store))
 }
 
