@@ -126,11 +126,16 @@ impl JwtManager {
                 .filter(|d| !d.is_zero())
                 .or((!c.session_cookie).then_some(Duration::from_secs(PERSISTENT_COOKIE_MAX_AGE)));
             if let Some(age) = max_age {
-                let secs = age.as_secs() as i64;
+                // Bounded to 100 years (browsers cap cookie lifetimes far lower anyway),
+                // so no date arithmetic can overflow.
+                let secs = age.as_secs().min(100 * 365 * 24 * 3600) as i64;
                 cookie.set_max_age(cookie::time::Duration::seconds(secs));
                 let now = OffsetDateTime::UNIX_EPOCH
-                    + cookie::time::Duration::seconds(self.now().as_secs() as i64);
-                cookie.set_expires(now + cookie::time::Duration::seconds(secs));
+                    .checked_add(cookie::time::Duration::seconds(self.now().as_secs() as i64))
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                if let Some(expires) = now.checked_add(cookie::time::Duration::seconds(secs)) {
+                    cookie.set_expires(expires);
+                }
             }
         }
         cookie

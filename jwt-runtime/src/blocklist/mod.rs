@@ -104,7 +104,8 @@ impl JwtManager {
     fn remaining(&self, claims: &Claims) -> Option<Duration> {
         let exp = claims.exp()?;
         let now = self.now_f64();
-        Some(Duration::from_secs_f64((exp - now).max(1.0)))
+        // A lifetime too long for a Duration is kept forever (no TTL).
+        Duration::try_from_secs_f64((exp - now).max(1.0)).ok()
     }
 
     /// Revokes a verified token (its `jti`) until it would have expired.
