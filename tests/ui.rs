@@ -7,4 +7,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     t.compile_fail("tests/ui/fail/*.rs");
+    t.compile_fail("tests/ui/loaders/fail/*.rs");
+    t.pass("tests/ui/loaders/pass/*.rs");
 }

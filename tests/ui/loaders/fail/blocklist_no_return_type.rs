@@ -1,0 +1,14 @@
+use axum_jwt_extended::{token_in_blocklist_loader, Claims, JwtConfig, JwtHeader, JwtManager};
+
+// The body's `bool` must not add a "mismatched types" error.
+#[token_in_blocklist_loader]
+fn is_revoked(_header: &JwtHeader, claims: &Claims) {
+    claims.get_str("jti") == Some("revoked")
+}
+
+fn main() {
+    let _ = JwtManager::builder(JwtConfig::with_secret(
+        "a-very-long-secret-of-at-least-32-bytes!",
+    ))
+    .token_in_blocklist_loader(is_revoked);
+}

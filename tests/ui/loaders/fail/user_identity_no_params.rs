@@ -1,0 +1,13 @@
+use axum_jwt_extended::{user_identity_loader, JwtConfig, JwtManager};
+
+#[user_identity_loader]
+fn identity() -> String {
+    "alice".to_owned()
+}
+
+fn main() {
+    let _ = JwtManager::builder(JwtConfig::with_secret(
+        "a-very-long-secret-of-at-least-32-bytes!",
+    ))
+    .user_identity_loader(identity);
+}
