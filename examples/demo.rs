@@ -20,10 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_jwt_extended::{
-    current_user, get_jwt, get_jwt_header, get_jwt_identity, get_jwt_request_location,
-    jwt_required, set_access_cookies, set_refresh_cookies, unset_jwt_cookies, Claims,
-    CookieOptions, JwtConfig, JwtError, JwtHeader, JwtManager, Location, MemoryBlocklist,
-    NoJwtContext, TokenOptions,
+    get_jwt, get_jwt_header, get_jwt_identity, get_jwt_request_location, jwt_required,
+    set_access_cookies, set_refresh_cookies, unset_jwt_cookies, Claims, CookieOptions, CurrentUser,
+    JwtConfig, JwtError, JwtHeader, JwtManager, Location, MemoryBlocklist, NoJwtContext,
+    TokenOptions, UserLookup,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -88,11 +88,19 @@ fn authenticate<'a>(users: &'a Users, username: &str, password: &str) -> Option<
 struct AppState {
     jwt: JwtManager,
     users: Users,
+    /// Proof, checked at start-up, that the user lookup loader returns `User`.
+    user_lookup: UserLookup<User>,
 }
 
 impl FromRef<AppState> for JwtManager {
     fn from_ref(s: &AppState) -> JwtManager {
         s.jwt.clone()
+    }
+}
+
+impl FromRef<AppState> for UserLookup<User> {
+    fn from_ref(s: &AppState) -> UserLookup<User> {
+        s.user_lookup
     }
 }
 
@@ -248,11 +256,8 @@ async fn logout(State(app): State<AppState>) -> Response {
 }
 
 #[jwt_required]
-async fn whoami() -> Result<Json<Value>, NoJwtContext> {
-    let user = current_user::<User>()?.ok_or(NoJwtContext::Outside)?;
-    Ok(Json(
-        json!({ "username": user.username, "roles": user.roles }),
-    ))
+async fn whoami(CurrentUser(user): CurrentUser<User>) -> Json<Value> {
+    Json(json!({ "username": user.username, "roles": user.roles }))
 }
 
 #[jwt_required]
@@ -402,7 +407,18 @@ async fn main() {
         }
     };
     println!("demo listening on http://{addr}");
-    let state = AppState { jwt, users };
+    let user_lookup = match jwt.user_lookup::<User>() {
+        Ok(proof) => proof,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            std::process::exit(2);
+        }
+    };
+    let state = AppState {
+        jwt,
+        users,
+        user_lookup,
+    };
     if let Err(e) = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -21,6 +21,7 @@ pub mod config;
 pub mod context;
 pub mod cookies;
 mod csrf;
+pub mod current_user;
 pub mod error;
 pub mod guard;
 mod keys;
@@ -44,6 +45,7 @@ pub use cookies::{
     set_access_cookies, set_refresh_cookies, unset_access_cookies, unset_jwt_cookies,
     unset_refresh_cookies, CookieOptions, JwtCookies,
 };
+pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use guard::{encode_locations, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt, Spec};
 pub use keys::Key;

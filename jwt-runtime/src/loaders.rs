@@ -59,18 +59,17 @@ impl<E: fmt::Display + Send> LoaderOutput<bool> for Result<bool, E> {
     }
 }
 
-impl<U: Send + Sync + 'static> LoaderOutput<Option<Arc<dyn Any + Send + Sync>>> for Option<U> {
-    fn into_loader_result(self) -> Result<Option<Arc<dyn Any + Send + Sync>>, LoaderError> {
-        Ok(self.map(|u| Arc::new(u) as Arc<dyn Any + Send + Sync>))
+impl<U: Send + Sync + 'static> LoaderOutput<Option<U>> for Option<U> {
+    fn into_loader_result(self) -> Result<Option<U>, LoaderError> {
+        Ok(self)
     }
 }
 
-impl<U: Send + Sync + 'static, E: fmt::Display + Send>
-    LoaderOutput<Option<Arc<dyn Any + Send + Sync>>> for Result<Option<U>, E>
+impl<U: Send + Sync + 'static, E: fmt::Display + Send> LoaderOutput<Option<U>>
+    for Result<Option<U>, E>
 {
-    fn into_loader_result(self) -> Result<Option<Arc<dyn Any + Send + Sync>>, LoaderError> {
-        self.map(|o| o.map(|u| Arc::new(u) as Arc<dyn Any + Send + Sync>))
-            .map_err(|e| LoaderError(e.to_string()))
+    fn into_loader_result(self) -> Result<Option<U>, LoaderError> {
+        self.map_err(|e| LoaderError(e.to_string()))
     }
 }
 
@@ -170,6 +169,8 @@ pub(crate) struct Loaders {
     pub(crate) token_in_blocklist: Option<DynTokenLoader<bool>>,
     pub(crate) token_verification: Option<DynTokenLoader<bool>>,
     pub(crate) user_lookup: Option<DynTokenLoader<Option<AnyUser>>>,
+    /// The type the user lookup loader returns, for `CurrentUser<U>` / `UserLookup<U>`.
+    pub(crate) user_type: Option<(std::any::TypeId, &'static str)>,
     pub(crate) expired_token: Option<PartsResponseFn>,
     pub(crate) invalid_token: Option<ReasonResponseFn>,
     pub(crate) unauthorized: Option<ReasonResponseFn>,

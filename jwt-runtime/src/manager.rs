@@ -479,11 +479,19 @@ impl JwtManagerBuilder {
 
     /// `@jwt.user_lookup_loader`: the user for a token, or `None` (401 "Error loading the
     /// user …"). Makes `current_user` available.
-    pub fn user_lookup_loader<M>(
+    pub fn user_lookup_loader<U: Send + Sync + 'static, M>(
         mut self,
-        f: impl TokenLoader<Option<loaders::AnyUser>, M>,
+        f: impl TokenLoader<Option<U>, M>,
     ) -> Self {
-        self.loaders.user_lookup = Some(loaders::erase_token_loader(f));
+        let typed = loaders::erase_token_loader(f);
+        self.loaders.user_lookup = Some(Arc::new(move |h, c| {
+            let fut = typed(h, c);
+            Box::pin(async move {
+                fut.await
+                    .map(|u| u.map(|u| Arc::new(u) as loaders::AnyUser))
+            })
+        }));
+        self.loaders.user_type = Some((std::any::TypeId::of::<U>(), std::any::type_name::<U>()));
         self
     }
 

@@ -9,7 +9,7 @@
 //! and [`JwtBody`] (wrapping the handler's last extractor) finishes the verification with
 //! the body, then hands the same bytes to that extractor.
 
-mod verify;
+pub(crate) mod verify;
 
 use std::sync::Arc;
 
@@ -215,15 +215,16 @@ where
                 state: State::Deferred,
             });
         }
-        match verify::verify(&manager, parts, None, &spec, &locations).await {
-            Ok(Some(ctx)) => Ok(Guard {
-                state: State::Done(Arc::new(ctx)),
-            }),
-            Ok(None) => Ok(Guard {
-                state: State::Done(Arc::new(JwtContext::anonymous(&manager))),
-            }),
-            Err(e) => Err(manager.error_response(e)),
-        }
+        let ctx = match verify::verify(&manager, parts, None, &spec, &locations).await {
+            Ok(Some(ctx)) => Arc::new(ctx),
+            Ok(None) => Arc::new(JwtContext::anonymous(&manager)),
+            Err(e) => return Err(manager.error_response(e)),
+        };
+        // Later extractors (`CurrentUser<U>`) reuse this verification.
+        parts.extensions.insert(Arc::clone(&ctx));
+        Ok(Guard {
+            state: State::Done(ctx),
+        })
     }
 }
 
@@ -284,12 +285,15 @@ where
             Ok(None) => JwtContext::anonymous(&manager),
             Err(e) => return Err(manager.error_response(e)),
         };
+        let ctx = Arc::new(ctx);
+        let mut parts = parts;
+        parts.extensions.insert(Arc::clone(&ctx));
         let req = Request::from_parts(parts, Body::from(bytes));
         let inner = T::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
         Ok(JwtBody {
-            ctx: Some(Arc::new(ctx)),
+            ctx: Some(ctx),
             inner,
         })
     }

@@ -229,7 +229,10 @@ pub(crate) fn build_claims(
     if let Expiry::After(d) = input.expiry {
         // floor(now + delta), as PyJWT's timegm of the datetime.
         // Saturates: a lifetime beyond u64 seconds is as good as never expiring.
-        let exp = input.now.checked_add(d).map_or(i64::MAX, |t| t.as_secs().min(i64::MAX as u64) as i64);
+        let exp = input
+            .now
+            .checked_add(d)
+            .map_or(i64::MAX, |t| t.as_secs().min(i64::MAX as u64) as i64);
         claims.push(("exp".into(), Value::from(exp)));
     }
     for (k, v) in input.extra_claims {
