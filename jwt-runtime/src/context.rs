@@ -23,10 +23,9 @@ use crate::token::{Claims, JwtHeader};
 pub struct JwtContext {
     pub(crate) header: JwtHeader,
     pub(crate) claims: Claims,
-    pub(crate) identity: Option<Value>,
     pub(crate) location: Option<Location>,
     pub(crate) user: Option<AnyUser>,
-    pub(crate) has_user_loader: bool,
+    manager: JwtManager,
 }
 
 impl fmt::Debug for JwtContext {
@@ -47,14 +46,12 @@ impl JwtContext {
         location: Location,
         user: Option<AnyUser>,
     ) -> Self {
-        let identity = claims.identity(&manager.config().identity_claim);
         JwtContext {
             header,
             claims,
-            identity,
             location: Some(location),
             user,
-            has_user_loader: manager.has_user_lookup_loader(),
+            manager: manager.clone(),
         }
     }
 
@@ -62,10 +59,9 @@ impl JwtContext {
         JwtContext {
             header: JwtHeader::default(),
             claims: Claims::default(),
-            identity: None,
             location: None,
             user: None,
-            has_user_loader: manager.has_user_lookup_loader(),
+            manager: manager.clone(),
         }
     }
 
@@ -81,12 +77,16 @@ impl JwtContext {
 
     /// The identity claim's value (`None` when anonymous).
     pub fn identity(&self) -> Option<&Value> {
-        self.identity.as_ref()
+        if self.is_anonymous() {
+            return None;
+        }
+        self.claims
+            .identity_ref(&self.manager.config().identity_claim)
     }
 
     /// The identity claim as a string, when it is one.
     pub fn identity_str(&self) -> Option<&str> {
-        self.identity.as_ref().and_then(Value::as_str)
+        self.identity().and_then(Value::as_str)
     }
 
     /// Where the token was found (`None` when anonymous).
@@ -104,7 +104,7 @@ impl JwtContext {
         if self.is_anonymous() {
             return Ok(None);
         }
-        if !self.has_user_loader {
+        if !self.manager.has_user_lookup_loader() {
             return Err(NoJwtContext::NoUserLoader);
         }
         match &self.user {
@@ -205,7 +205,7 @@ pub fn get_jwt_header() -> Result<JwtHeader, NoJwtContext> {
 
 /// `get_jwt_identity()`: the identity claim (`None` on an optional route without a token).
 pub fn get_jwt_identity() -> Result<Option<Value>, NoJwtContext> {
-    with_ctx(|c| c.identity.clone())
+    with_ctx(|c| c.identity().cloned())
 }
 
 /// `get_jwt_request_location()`: where the token came from; `None` without one (never an

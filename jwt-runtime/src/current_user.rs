@@ -124,7 +124,7 @@ where
                 // `#[jwt_required]` would, so a missing token gets its usual 401.
                 let spec = Spec::from_bits(0, 0);
                 let locations = effective_locations(&manager, &spec);
-                match verify::verify(&manager, parts, None, &spec, &locations).await {
+                match verify::verify(&manager, parts, None, &spec, locations).await {
                     Ok(Some(ctx)) => Arc::new(ctx),
                     Ok(None) => unreachable_anonymous(&manager),
                     Err(e) => return Err(manager.error_response(e)),

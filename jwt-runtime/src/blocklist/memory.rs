@@ -90,7 +90,26 @@ impl MemoryBlocklist {
     }
 }
 
+impl MemoryBlocklist {
+    fn cutoff(&self, identity: &str) -> Option<u64> {
+        if self.0.any_identity.load(Ordering::Acquire) {
+            get(&self.0.identities, identity)
+        } else {
+            None
+        }
+    }
+}
+
 impl BlocklistStore for MemoryBlocklist {
+    fn lookup_now(
+        &self,
+        jti: &str,
+        identity: Option<&str>,
+    ) -> Option<Result<(bool, Option<u64>), StoreError>> {
+        let revoked = get(&self.0.jtis, jti).is_some();
+        Some(Ok((revoked, identity.and_then(|i| self.cutoff(i)))))
+    }
+
     fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         let r = get(&self.0.jtis, jti).is_some();
         Box::pin(std::future::ready(Ok(r)))
@@ -122,11 +141,6 @@ impl BlocklistStore for MemoryBlocklist {
         &'a self,
         identity: &'a str,
     ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
-        let before = if self.0.any_identity.load(Ordering::Acquire) {
-            get(&self.0.identities, identity)
-        } else {
-            None
-        };
-        Box::pin(std::future::ready(Ok(before)))
+        Box::pin(std::future::ready(Ok(self.cutoff(identity))))
     }
 }

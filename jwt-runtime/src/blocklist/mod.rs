@@ -54,6 +54,17 @@ pub trait BlocklistStore: Send + Sync + 'static {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
+    /// Answers both questions at once without waiting, when the store can (an in-process
+    /// store): whether `jti` is revoked, and the cut-off of `identity`. `None` (the default)
+    /// means "ask the async methods".
+    fn lookup_now(
+        &self,
+        _jti: &str,
+        _identity: Option<&str>,
+    ) -> Option<Result<(bool, Option<u64>), StoreError>> {
+        None
+    }
+
     /// The moment before which tokens of `identity` are revoked, if any.
     fn identity_revoked_before<'a>(
         &'a self,
@@ -164,20 +175,24 @@ impl JwtManager {
         let Some(jti) = claims.jti() else {
             return Ok(true);
         };
-        let identity = claims.identity(&self.0.config.identity_claim);
-        let identity = identity.as_ref().and_then(serde_json::Value::as_str);
+        let identity = claims
+            .identity_ref(&self.0.config.identity_claim)
+            .and_then(serde_json::Value::as_str);
+        let revoked_by = |jti_revoked: bool, before: Option<u64>| {
+            jti_revoked || before.is_some_and(|b| claims.iat().unwrap_or(0.0) <= b as f64)
+        };
+        if let Some(answer) = store.lookup_now(jti, identity) {
+            return answer
+                .map(|(jti_revoked, before)| revoked_by(jti_revoked, before))
+                .map_err(|e| unavailable(e).with_manager(self));
+        }
         let check = async {
             if store.is_revoked(jti).await? {
                 return Ok(true);
             }
             if let Some(identity) = identity {
-                if let Some(before) = store.identity_revoked_before(identity).await? {
-                    let iat = claims
-                        .get("iat")
-                        .and_then(serde_json::Value::as_f64)
-                        .unwrap_or(0.0);
-                    return Ok(iat <= before as f64);
-                }
+                let before = store.identity_revoked_before(identity).await?;
+                return Ok(revoked_by(false, before));
             }
             Ok::<bool, StoreError>(false)
         };

@@ -209,13 +209,13 @@ where
         let manager = JwtManager::from_ref(state);
         let spec = Spec::from_bits(F, L);
         let locations = effective_locations(&manager, &spec);
-        if F & flags::WITH_BODY != 0 && needs_body(&manager, &locations) {
+        if F & flags::WITH_BODY != 0 && needs_body(&manager, locations) {
             parts.extensions.insert(DeferredToBody);
             return Ok(Guard {
                 state: State::Deferred,
             });
         }
-        let ctx = match verify::verify(&manager, parts, None, &spec, &locations).await {
+        let ctx = match verify::verify(&manager, parts, None, &spec, locations).await {
             Ok(Some(ctx)) => Arc::new(ctx),
             Ok(None) => Arc::new(JwtContext::anonymous(&manager)),
             Err(e) => return Err(manager.error_response(e)),
@@ -280,7 +280,7 @@ where
         };
         let spec = Spec::from_bits(F, L);
         let locations = effective_locations(&manager, &spec);
-        let ctx = match verify::verify(&manager, &parts, Some(&bytes), &spec, &locations).await {
+        let ctx = match verify::verify(&manager, &parts, Some(&bytes), &spec, locations).await {
             Ok(Some(ctx)) => ctx,
             Ok(None) => JwtContext::anonymous(&manager),
             Err(e) => return Err(manager.error_response(e)),

@@ -16,11 +16,11 @@ use crate::token::decode::ClaimChecks;
 use crate::token::{Claims, JwtHeader};
 
 /// The effective locations of a request: the route's, or the configured ones.
-pub(crate) fn effective_locations(manager: &JwtManager, spec: &Spec) -> Vec<Location> {
+pub(crate) fn effective_locations<'a>(manager: &'a JwtManager, spec: &'a Spec) -> &'a [Location] {
     if spec.locations.is_empty() {
-        manager.config().token_location.clone()
+        &manager.config().token_location
     } else {
-        spec.locations.to_vec()
+        &spec.locations
     }
 }
 

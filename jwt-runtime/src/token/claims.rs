@@ -280,10 +280,10 @@ impl Claims {
     }
 
     /// The value of the identity claim `claim` (the manager's `JWT_IDENTITY_CLAIM`).
-    pub(crate) fn identity(&self, claim: &str) -> Option<Value> {
+    pub(crate) fn identity_ref(&self, claim: &str) -> Option<&Value> {
         match &self.0.raw {
-            Some(raw) => raw.identity.clone(),
-            None => self.as_map().get(claim).cloned(),
+            Some(raw) => raw.identity.as_ref(),
+            None => self.as_map().get(claim),
         }
     }
 }
