@@ -1,15 +1,8 @@
-//! The demo app: flask-jwt-extended's tutorial app, in axum.
-//!
-//! ```text
-//! cargo run --example demo                 # listens on 127.0.0.1:5000 (DEMO_ADDR overrides)
-//! JWT_TOKEN_LOCATION=cookies cargo run --example demo
-//! ```
-//!
-//! Configuration comes from `JWT_*` environment variables with flask-jwt-extended's names; see
-//! `shared/design/demo.md` for the routes.
+//! The demo's users, state and routes (see `shared/design/demo.md`), built from a
+//! configuration. `main.rs` reads the environment and serves it; `tests/demo.rs` drives the
+//! same router in-process.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
@@ -286,17 +279,13 @@ async fn answer_options(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-// ---- start-up ------------------------------------------------------------------------------
+// ---- assembly ------------------------------------------------------------------------------
 
-fn build_manager(users: Users) -> Result<JwtManager, String> {
-    let mut config = JwtConfig::from_env().map_err(|e| format!("invalid configuration: {e}"))?;
-    if config.secret_key.is_none() && config.public_key.is_none() {
-        let secret: [u8; 32] = rand::random();
-        config.secret_key = Some(hex::encode(secret).into());
-        println!(
-            "JWT_SECRET_KEY is not set: using a random secret (tokens will not survive a restart)"
-        );
-    }
+fn build_manager(
+    config: JwtConfig,
+    redis_url: Option<&str>,
+    users: Users,
+) -> Result<JwtManager, String> {
     let lookup_users = users.clone();
     let mut builder = JwtManager::builder(config).user_lookup_loader(
         move |_header: &JwtHeader, claims: &Claims| {
@@ -304,8 +293,8 @@ fn build_manager(users: Users) -> Result<JwtManager, String> {
             lookup_users.get(identity).cloned()
         },
     );
-    builder = match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => redis_store(builder, &url)?,
+    builder = match redis_url {
+        Some(url) if !url.is_empty() => redis_store(builder, url)?,
         _ => builder.blocklist(MemoryBlocklist::new()),
     };
     builder
@@ -361,69 +350,14 @@ fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-#[tokio::main]
-async fn main() {
+/// The demo's router for this configuration (`redis_url`: keep revocations in Redis).
+pub fn demo(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String> {
     let users = users();
-    let jwt = match build_manager(users.clone()) {
-        Ok(jwt) => jwt,
-        Err(e) => {
-            eprintln!("demo: {e}");
-            std::process::exit(2);
-        }
-    };
-    let addr: SocketAddr = match std::env::var("DEMO_ADDR") {
-        Ok(a) => match a.parse() {
-            Ok(a) => a,
-            Err(_) => {
-                eprintln!("demo: invalid configuration: DEMO_ADDR: {a:?} is not an address like 127.0.0.1:5000");
-                std::process::exit(2);
-            }
-        },
-        Err(_) => SocketAddr::from(([127, 0, 0, 1], 5000)),
-    };
-    let listener = match tokio::net::TcpListener::bind(addr).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("demo: cannot listen on {addr}: {e}");
-            std::process::exit(1);
-        }
-    };
-    println!("demo listening on http://{addr}");
-    let user_lookup = match jwt.user_lookup::<User>() {
-        Ok(proof) => proof,
-        Err(e) => {
-            eprintln!("demo: {e}");
-            std::process::exit(2);
-        }
-    };
-    let state = AppState {
+    let jwt = build_manager(config, redis_url, users.clone())?;
+    let user_lookup = jwt.user_lookup::<User>().map_err(|e| e.to_string())?;
+    Ok(app(AppState {
         jwt,
         users,
         user_lookup,
-    };
-    if let Err(e) = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("demo: server error: {e}");
-        std::process::exit(1);
-    }
+    }))
 }
