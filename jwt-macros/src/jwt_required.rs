@@ -28,7 +28,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{parse_quote, Expr, ExprArray, ExprLit, FnArg, Item, ItemFn, Lit, LitStr, Path, Type};
 
-use crate::common::{closest, parse_crate_path, skip_to_comma, Errors};
+use crate::common::{closest, item_kind, parse_crate_path, skip_to_comma, Errors};
 
 const OPTION_NAMES: [&str; 8] = [
     "optional",
@@ -381,27 +381,6 @@ fn state_param_type(func: &ItemFn) -> Option<Type> {
             _ => None,
         })
     })
-}
-
-/// Where to point, and what to call it, when the attribute is on something else than a fn.
-fn item_kind(item: &Item) -> (Span, &'static str) {
-    match item {
-        Item::Struct(i) => (i.struct_token.span, "a struct"),
-        Item::Enum(i) => (i.enum_token.span, "an enum"),
-        Item::Union(i) => (i.union_token.span, "a union"),
-        Item::Trait(i) => (i.trait_token.span, "a trait"),
-        Item::TraitAlias(i) => (i.trait_token.span, "a trait alias"),
-        Item::Impl(i) => (i.impl_token.span, "an impl block"),
-        Item::Mod(i) => (i.mod_token.span, "a module"),
-        Item::Const(i) => (i.const_token.span, "a const"),
-        Item::Static(i) => (i.static_token.span, "a static"),
-        Item::Type(i) => (i.type_token.span, "a type alias"),
-        Item::Use(i) => (i.use_token.span, "a use declaration"),
-        Item::ExternCrate(i) => (i.extern_token.span, "an extern crate"),
-        Item::ForeignMod(i) => (i.abi.extern_token.span, "an extern block"),
-        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
-        _ => (Span::call_site(), "this item"),
-    }
 }
 
 /// `State<T>`: a parts extractor, so never the body-consuming last parameter.

@@ -17,10 +17,9 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::spanned::Spanned;
 use syn::{parse_quote, FnArg, Item, ItemFn, Pat, Path, ReturnType, Signature, Type, Visibility};
 
-use crate::common::{closest, parse_crate_path, skip_to_comma, Errors};
+use crate::common::{closest, item_kind, parse_crate_path, skip_to_comma, Errors};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Param {
@@ -327,26 +326,6 @@ fn mentions_self_type(tokens: TokenStream) -> bool {
         TokenTree::Group(g) => mentions_self_type(g.stream()),
         _ => false,
     })
-}
-
-/// Where the attribute went, if not on a function: the span of the item's keyword and its name.
-fn item_kind(item: &Item) -> (Span, &'static str) {
-    match item {
-        Item::Struct(i) => (i.struct_token.span, "a struct"),
-        Item::Enum(i) => (i.enum_token.span, "an enum"),
-        Item::Union(i) => (i.union_token.span, "a union"),
-        Item::Trait(i) => (i.trait_token.span, "a trait"),
-        Item::Impl(i) => (i.impl_token.span, "an impl block"),
-        Item::Mod(i) => (i.mod_token.span, "a module"),
-        Item::Const(i) => (i.const_token.span, "a const"),
-        Item::Static(i) => (i.static_token.span, "a static"),
-        Item::Type(i) => (i.type_token.span, "a type alias"),
-        Item::Use(i) => (i.use_token.span, "a use declaration"),
-        Item::ExternCrate(i) => (i.extern_token.span, "an extern crate"),
-        Item::ForeignMod(i) => (i.abi.extern_token.span, "an extern block"),
-        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
-        _ => (Span::call_site(), "this item"),
-    }
 }
 
 fn parse_args(kind: &Kind, attr: TokenStream, errors: &mut Errors) -> Option<Path> {

@@ -87,8 +87,30 @@ impl axum::response::IntoResponse for JwtCookies {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Kind {
     refresh: bool,
+}
+
+impl Kind {
+    /// The JWT cookie's name and path, then the CSRF cookie's.
+    fn names(self, c: &crate::JwtConfig) -> (&str, &str, &str, &str) {
+        if self.refresh {
+            (
+                &c.refresh_cookie_name,
+                &c.refresh_cookie_path,
+                &c.refresh_csrf_cookie_name,
+                &c.refresh_csrf_cookie_path,
+            )
+        } else {
+            (
+                &c.access_cookie_name,
+                &c.access_cookie_path,
+                &c.access_csrf_cookie_name,
+                &c.access_csrf_cookie_path,
+            )
+        }
+    }
 }
 
 impl JwtManager {
@@ -148,21 +170,7 @@ impl JwtManager {
         kind: Kind,
     ) -> Result<JwtCookies, JwtError> {
         let c = self.config();
-        let (name, path, csrf_name, csrf_path) = if kind.refresh {
-            (
-                &c.refresh_cookie_name,
-                &c.refresh_cookie_path,
-                &c.refresh_csrf_cookie_name,
-                &c.refresh_csrf_cookie_path,
-            )
-        } else {
-            (
-                &c.access_cookie_name,
-                &c.access_cookie_path,
-                &c.access_csrf_cookie_name,
-                &c.access_csrf_cookie_path,
-            )
-        };
+        let (name, path, csrf_name, csrf_path) = kind.names(c);
         let mut out = vec![self.cookie(name, token.to_owned(), path, true, options, false)];
         if c.cookie_csrf_protect && c.csrf_in_cookies {
             let csrf = self.get_csrf_token(token)?;
@@ -177,21 +185,7 @@ impl JwtManager {
             max_age: None,
             domain: domain.map(str::to_owned),
         };
-        let (name, path, csrf_name, csrf_path) = if kind.refresh {
-            (
-                &c.refresh_cookie_name,
-                &c.refresh_cookie_path,
-                &c.refresh_csrf_cookie_name,
-                &c.refresh_csrf_cookie_path,
-            )
-        } else {
-            (
-                &c.access_cookie_name,
-                &c.access_cookie_path,
-                &c.access_csrf_cookie_name,
-                &c.access_csrf_cookie_path,
-            )
-        };
+        let (name, path, csrf_name, csrf_path) = kind.names(c);
         let mut out = vec![self.cookie(name, String::new(), path, true, &options, true)];
         if c.cookie_csrf_protect && c.csrf_in_cookies {
             out.push(self.cookie(csrf_name, String::new(), csrf_path, false, &options, true));

@@ -288,43 +288,6 @@ impl Claims {
     }
 }
 
-impl Default for Claims {
-    fn default() -> Self {
-        Claims::new(Map::new())
-    }
-}
-
-impl Deref for Claims {
-    type Target = Map<String, Value>;
-    fn deref(&self) -> &Map<String, Value> {
-        self.as_map()
-    }
-}
-
-impl PartialEq for Claims {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_map() == other.as_map()
-    }
-}
-
-impl fmt::Debug for Claims {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Claims").field(self.as_map()).finish()
-    }
-}
-
-impl serde::Serialize for Claims {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.as_map().serialize(s)
-    }
-}
-
-impl From<Map<String, Value>> for Claims {
-    fn from(map: Map<String, Value>) -> Self {
-        Claims::new(map)
-    }
-}
-
 struct HeaderInner {
     raw: Option<(String, Member, Member)>,
     map: OnceLock<Map<String, Value>>,
@@ -384,39 +347,49 @@ impl JwtHeader {
     }
 }
 
-impl Default for JwtHeader {
-    fn default() -> Self {
-        JwtHeader::new(Map::new())
-    }
+/// The traits both JSON views share: a JSON object to deref to, compare, print and serialize.
+macro_rules! json_view {
+    ($name:ident) => {
+        impl Default for $name {
+            fn default() -> Self {
+                $name::new(Map::new())
+            }
+        }
+
+        impl Deref for $name {
+            type Target = Map<String, Value>;
+            fn deref(&self) -> &Map<String, Value> {
+                self.as_map()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_map() == other.as_map()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name))
+                    .field(self.as_map())
+                    .finish()
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.as_map().serialize(s)
+            }
+        }
+
+        impl From<Map<String, Value>> for $name {
+            fn from(map: Map<String, Value>) -> Self {
+                $name::new(map)
+            }
+        }
+    };
 }
 
-impl Deref for JwtHeader {
-    type Target = Map<String, Value>;
-    fn deref(&self) -> &Map<String, Value> {
-        self.as_map()
-    }
-}
-
-impl PartialEq for JwtHeader {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_map() == other.as_map()
-    }
-}
-
-impl fmt::Debug for JwtHeader {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("JwtHeader").field(self.as_map()).finish()
-    }
-}
-
-impl serde::Serialize for JwtHeader {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.as_map().serialize(s)
-    }
-}
-
-impl From<Map<String, Value>> for JwtHeader {
-    fn from(map: Map<String, Value>) -> Self {
-        JwtHeader::new(map)
-    }
-}
+json_view!(Claims);
+json_view!(JwtHeader);
