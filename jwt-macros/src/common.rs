@@ -96,6 +96,27 @@ pub(crate) fn closest<'a>(
         .map(|(_, c)| c)
 }
 
+/// Where to point, and what to call it, when the attribute is on something else than a fn.
+pub(crate) fn item_kind(item: &Item) -> (Span, &'static str) {
+    match item {
+        Item::Struct(i) => (i.struct_token.span, "a struct"),
+        Item::Enum(i) => (i.enum_token.span, "an enum"),
+        Item::Union(i) => (i.union_token.span, "a union"),
+        Item::Trait(i) => (i.trait_token.span, "a trait"),
+        Item::TraitAlias(i) => (i.trait_token.span, "a trait alias"),
+        Item::Impl(i) => (i.impl_token.span, "an impl block"),
+        Item::Mod(i) => (i.mod_token.span, "a module"),
+        Item::Const(i) => (i.const_token.span, "a const"),
+        Item::Static(i) => (i.static_token.span, "a static"),
+        Item::Type(i) => (i.type_token.span, "a type alias"),
+        Item::Use(i) => (i.use_token.span, "a use declaration"),
+        Item::ExternCrate(i) => (i.extern_token.span, "an extern crate"),
+        Item::ForeignMod(i) => (i.abi.extern_token.span, "an extern block"),
+        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
+        _ => (Span::call_site(), "this item"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::closest;
@@ -116,26 +137,5 @@ mod tests {
         assert_eq!(closest("Fresh", opts), Some("fresh"));
         assert_eq!(closest("xyz", opts), None);
         assert_eq!(closest("headers", ["cookies", "json"]), None);
-    }
-}
-
-/// Where to point, and what to call it, when the attribute is on something else than a fn.
-pub(crate) fn item_kind(item: &Item) -> (Span, &'static str) {
-    match item {
-        Item::Struct(i) => (i.struct_token.span, "a struct"),
-        Item::Enum(i) => (i.enum_token.span, "an enum"),
-        Item::Union(i) => (i.union_token.span, "a union"),
-        Item::Trait(i) => (i.trait_token.span, "a trait"),
-        Item::TraitAlias(i) => (i.trait_token.span, "a trait alias"),
-        Item::Impl(i) => (i.impl_token.span, "an impl block"),
-        Item::Mod(i) => (i.mod_token.span, "a module"),
-        Item::Const(i) => (i.const_token.span, "a const"),
-        Item::Static(i) => (i.static_token.span, "a static"),
-        Item::Type(i) => (i.type_token.span, "a type alias"),
-        Item::Use(i) => (i.use_token.span, "a use declaration"),
-        Item::ExternCrate(i) => (i.extern_token.span, "an extern crate"),
-        Item::ForeignMod(i) => (i.abi.extern_token.span, "an extern block"),
-        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
-        _ => (Span::call_site(), "this item"),
     }
 }
