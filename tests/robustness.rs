@@ -319,3 +319,128 @@ async fn extreme_lifetimes_do_not_panic() {
         .create_access_token_with("alice", TokenOptions::new().expires_delta(Duration::ZERO))
         .is_err());
 }
+
+/// A simple, independent reading of the claim rules (reference §3.2 c–d and security.md R6–R11),
+/// to compare verdicts with the real pipeline on validly signed random claims.
+fn reference_verdict(claims: &serde_json::Map<String, Value>, now: f64) -> Result<(), String> {
+    let num = |k: &str| claims.get(k).map(|v| v.as_f64().filter(|_| v.is_number()));
+    if let Some(iat) = num("iat") {
+        let iat = iat.ok_or("iat type")?;
+        if iat.trunc() > now {
+            return Err("iat future".into());
+        }
+    }
+    if let Some(nbf) = num("nbf") {
+        let nbf = nbf.ok_or("nbf type")?;
+        if nbf.trunc() > now {
+            return Err("nbf future".into());
+        }
+    }
+    if let Some(exp) = num("exp") {
+        let exp = exp.ok_or("exp type")?;
+        if exp.trunc() <= now {
+            return Err("expired".into());
+        }
+    }
+    if claims.get("iss") != Some(&json!("me")) {
+        return Err("iss".into());
+    }
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(s)) => s == "api",
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a.contains(&json!("api")),
+        _ => false,
+    };
+    if !aud_ok {
+        return Err("aud".into());
+    }
+    match claims.get("sub") {
+        Some(Value::String(_)) => {}
+        _ => return Err("sub".into()),
+    }
+    if claims.get("jti").is_some_and(|j| !j.is_string()) {
+        return Err("jti".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn signed_random_claims_agree_with_an_independent_checker() {
+    let jwt = manager(JwtConfig {
+        decode_issuer: Some(vec!["me".into()]),
+        decode_audience: Some("api".into()),
+        ..config()
+    });
+    let now = common::NOW as f64;
+    let pool: Vec<Value> = vec![
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(common::NOW - 10),
+        json!(common::NOW),
+        json!(common::NOW + 10),
+        json!((common::NOW as f64) + 0.5),
+        json!(1e300),
+        json!("1700000000"),
+        json!("me"),
+        json!("api"),
+        json!(["api"]),
+        json!(["web", "api"]),
+        json!([5]),
+        json!({"a": 1}),
+        json!(""),
+        json!("alice"),
+    ];
+    let names = [
+        "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut accepted, mut rejected) = (0, 0);
+    for _ in 0..3000 {
+        let mut claims = serde_json::Map::new();
+        for name in names {
+            let r = next();
+            // Mostly well-formed, so that many tokens get past the early checks.
+            let value = match (name, r % 4) {
+                ("iss", 0..=2) => json!("me"),
+                ("aud", 0..=2) => json!("api"),
+                ("sub", 0..=2) => json!("alice"),
+                ("exp", 0..=1) => json!(common::NOW + 60),
+                ("iat" | "nbf", 0..=1) => json!(common::NOW - 10),
+                ("jti", 0..=1) => json!("a-jti"),
+                (_, 0) => continue,
+                _ => pool[(r >> 8) as usize % pool.len()].clone(),
+            };
+            claims.insert(name.to_owned(), value);
+        }
+        let token = signed(
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            &Value::Object(claims.clone()).to_string(),
+            common::SECRET.as_bytes(),
+        );
+        let ours = jwt.decode_token(&token);
+        let theirs = reference_verdict(&claims, now);
+        assert_eq!(
+            ours.is_ok(),
+            theirs.is_ok(),
+            "{claims:?}: ours {ours:?}, reference {theirs:?}"
+        );
+        if let Ok(decoded) = ours {
+            accepted += 1;
+            assert_eq!(decoded.get_str("iss"), Some("me"));
+        } else {
+            rejected += 1;
+        }
+    }
+    // Both verdicts were exercised.
+    assert!(
+        accepted > 100 && rejected > 100,
+        "{accepted} accepted, {rejected} rejected"
+    );
+}
