@@ -123,3 +123,35 @@ fn user_lookup_is_checked_at_start_up() {
     let err = plain.user_lookup::<User>().unwrap_err();
     assert!(err.message().starts_with("is not registered"), "{err}");
 }
+
+#[tokio::test]
+async fn store_revocations_hold_when_a_blocklist_loader_is_registered_too() {
+    let (builder, _) = common::builder(config());
+    let jwt = builder
+        .blocklist(axum_jwt_extended::MemoryBlocklist::new())
+        .token_in_blocklist_loader(|_h: &JwtHeader, _c: &Claims| false)
+        .build()
+        .unwrap();
+    #[jwt_required]
+    async fn p() -> Json<Value> {
+        Json(json!({}))
+    }
+    let app = Router::new().route("/p", get(p)).with_state(jwt.clone());
+    let token = jwt.create_access_token("alice").unwrap();
+    let auth = bearer(&token);
+    assert_eq!(
+        get_req(&app, "/p", &[("Authorization", &auth)])
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    jwt.revoke_token(&jwt.decode_token(&token).unwrap())
+        .await
+        .unwrap();
+    let r = get_req(&app, "/p", &[("Authorization", &auth)]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (401, json!({"msg": "Token has been revoked"}))
+    );
+}

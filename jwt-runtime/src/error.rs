@@ -48,7 +48,8 @@ pub enum ErrorKind {
     PayloadTooLarge(String),
     /// The request body could not be used at all (400), e.g. a JSON body that is not an object.
     BadRequest(String),
-    /// Token creation failed: a claim or header that cannot be used, or a key error.
+    /// Token creation failed: a claim or header that cannot be used, or a key error (500: a
+    /// programming error, as Flask's TypeError).
     Encode(String),
 }
 
@@ -121,12 +122,13 @@ impl JwtError {
             | ErrorKind::InvalidQueryParam(_)
             | ErrorKind::Decode(_)
             | ErrorKind::WrongToken(_)
-            | ErrorKind::InvalidToken(_)
-            | ErrorKind::Encode(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | ErrorKind::InvalidToken(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::UserClaimsVerification(_) | ErrorKind::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
             ErrorKind::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            // A mistake of the application (Flask raises TypeError: a 500), never the client's.
+            ErrorKind::Encode(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }

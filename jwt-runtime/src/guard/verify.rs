@@ -136,17 +136,17 @@ pub(crate) async fn verify(
         ))));
     }
     if !spec.skip_revocation_check {
-        let revoked = if let Some(loader) = &inner.loaders.token_in_blocklist {
-            loader(header.clone(), claims.clone()).await.map_err(|e| {
-                JwtError::new(ErrorKind::StoreUnavailable(format!(
-                    "Token revocation check failed: {e}"
-                )))
-            })?
-        } else if inner.blocklist.is_some() {
-            manager.is_token_revoked(&claims).await?
-        } else {
-            false
-        };
+        // Revoked if the store or the loader says so (both may be configured).
+        let mut revoked = inner.blocklist.is_some() && manager.is_token_revoked(&claims).await?;
+        if !revoked {
+            if let Some(loader) = &inner.loaders.token_in_blocklist {
+                revoked = loader(header.clone(), claims.clone()).await.map_err(|e| {
+                    JwtError::new(ErrorKind::StoreUnavailable(format!(
+                        "Token revocation check failed: {e}"
+                    )))
+                })?;
+            }
+        }
         if revoked {
             return Err(JwtError::new(ErrorKind::Revoked(parts_of(
                 &header, &claims,
