@@ -37,7 +37,9 @@ pub const PERSISTENT_COOKIE_MAX_AGE: u64 = 31_540_000;
 pub struct CookieOptions {
     /// Lifetime of the cookies; `None` (or zero, as in Flask) uses the configuration.
     pub max_age: Option<Duration>,
-    /// Domain of the cookies; `None` uses `JWT_COOKIE_DOMAIN`.
+    /// Domain of the cookies; `None` (or empty, as in Flask) uses `JWT_COOKIE_DOMAIN`. A port
+    /// and leading dots are dropped (`.example.com:8080` gives `Domain=example.com`, as with
+    /// Werkzeug); a value that is not visible ASCII without `;`, `,`, `"` or `\` is ignored.
     pub domain: Option<String>,
 }
 
@@ -87,6 +89,13 @@ impl axum::response::IntoResponse for JwtCookies {
     }
 }
 
+/// Visible ASCII without the separators of a `Set-Cookie` line (RFC 6265 §4.1.1 av-octets,
+/// minus `,`, `"` and `\`).
+fn is_attribute_value(v: &str) -> bool {
+    v.bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'"' | b'\\'))
+}
+
 #[derive(Clone, Copy)]
 struct Kind {
     refresh: bool,
@@ -130,8 +139,18 @@ impl JwtManager {
         if c.cookie_secure {
             cookie.set_secure(true);
         }
-        if let Some(domain) = options.domain.as_ref().or(c.cookie_domain.as_ref()) {
-            cookie.set_domain(domain.trim_start_matches('.').to_owned());
+        // Flask: `domain or config.cookie_domain` (an empty override is no override), then
+        // Werkzeug drops a port and the leading dots: `.example.com:8080` → `example.com`.
+        // A per-call domain that could not be a single attribute value (`a.com; SameSite=None`,
+        // spaces, non-ASCII) is ignored rather than written out as Werkzeug would.
+        let domain = options
+            .domain
+            .as_deref()
+            .filter(|d| !d.is_empty() && is_attribute_value(d))
+            .or(c.cookie_domain.as_deref().filter(|d| !d.is_empty()));
+        if let Some(domain) = domain {
+            let host = domain.split(':').next().unwrap_or_default();
+            cookie.set_domain(host.trim_start_matches('.').to_owned());
         }
         if let Some(s) = c.cookie_samesite {
             cookie.set_same_site(match s {

@@ -1,11 +1,19 @@
-//! CSRF double submit: which requests are checked.
+//! CSRF double submit: which requests are checked, and the form field of
+//! `JWT_CSRF_CHECK_FORM` (an urlencoded or `multipart/form-data` body, as Flask's
+//! `request.form`).
 //!
 //! A cookie-sourced token is checked on the methods of `JWT_CSRF_METHODS`. Flask compares the
 //! method case-sensitively, so a client sending `post` (an extension method to HTTP, distinct
 //! from `POST`) would skip the check. We compare case-insensitively, and every non-standard
 //! method is checked: no spelling of a method slips past.
 
+use axum::http::request::Parts;
 use axum::http::Method;
+
+use crate::locations::{content_type_param, mimetype};
+
+const URLENCODED: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
 
 /// Whether a request with this method must carry the CSRF value.
 pub(crate) fn method_needs_check(method: &Method, csrf_methods_upper: &[String]) -> bool {
@@ -27,9 +35,131 @@ pub(crate) fn method_needs_check(method: &Method, csrf_methods_upper: &[String])
     csrf_methods_upper.iter().any(|c| c == m)
 }
 
+/// Whether the body is a form Werkzeug parses into `request.form`: urlencoded or
+/// `multipart/form-data` (any case, any parameters).
+pub(crate) fn is_form(parts: &Parts) -> bool {
+    let mt = mimetype(parts);
+    mt == URLENCODED || mt == MULTIPART
+}
+
+/// The form field `name` of the body (`request.form.get(name)`: the first of repeated
+/// fields), for `JWT_CSRF_CHECK_FORM`. Parts of a multipart body that carry a `filename` are
+/// files, not form fields.
+pub(crate) fn form_value(parts: &Parts, body: &[u8], name: &str) -> Option<String> {
+    match mimetype(parts).as_str() {
+        URLENCODED => form_urlencoded::parse(body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned()),
+        MULTIPART => multipart_field(body, &content_type_param(parts, "boundary")?, name),
+        _ => None,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of a parameter of a `Content-Disposition` line (`name="csrf_token"`).
+fn disposition_param<'a>(value: &'a str, param: &str) -> Option<&'a str> {
+    value.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case(param) {
+            return None;
+        }
+        let v = v.trim();
+        Some(
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v),
+        )
+    })
+}
+
+/// A field of a `multipart/form-data` body (RFC 7578): the content of the first part whose
+/// `Content-Disposition` is `form-data; name="<name>"` without a `filename`.
+fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    // RFC 2046 §5.1.1: 1 to 70 characters.
+    if boundary.is_empty() || boundary.len() > 70 {
+        return None;
+    }
+    let delimiter = format!("\r\n--{boundary}");
+    let delimiter = delimiter.as_bytes();
+    // The first delimiter may open the body (no CRLF before it).
+    let mut pos = if body.starts_with(&delimiter[2..]) {
+        delimiter.len() - 2
+    } else {
+        find(body, delimiter)? + delimiter.len()
+    };
+    loop {
+        let rest = &body[pos..];
+        if rest.starts_with(b"--") {
+            return None; // the close delimiter
+        }
+        // Transport padding, then the CRLF ending the delimiter line.
+        let padding = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let rest = rest[padding..].strip_prefix(b"\r\n")?;
+        let start = body.len() - rest.len();
+        let end = find(rest, delimiter)?;
+        let part = &rest[..end];
+        let (headers, content) = match part.strip_prefix(b"\r\n") {
+            Some(content) => (&b""[..], content),
+            None => {
+                let split = find(part, b"\r\n\r\n")?;
+                (&part[..split], &part[split + 4..])
+            }
+        };
+        let disposition = String::from_utf8_lossy(headers)
+            .split("\r\n")
+            .find_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case("content-disposition")
+                    .then(|| v.trim().to_owned())
+            });
+        if let Some(d) = disposition {
+            let is_field = d
+                .split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("form-data"));
+            let is_file = disposition_param(&d, "filename").is_some()
+                || disposition_param(&d, "filename*").is_some();
+            if is_field && !is_file && disposition_param(&d, "name") == Some(name) {
+                return Some(String::from_utf8_lossy(content).into_owned());
+            }
+        }
+        pos = start + end + delimiter.len();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multipart_fields() {
+        let body = b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf_token\"\r\nContent-Type: text/plain\r\n\r\nnot this\r\n--XyZ \r\ncontent-disposition: form-data; name=other\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nthe-value\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nsecond\r\n--XyZ--\r\n";
+        assert_eq!(
+            multipart_field(body, "XyZ", "csrf_token").as_deref(),
+            Some("the-value")
+        );
+        assert_eq!(multipart_field(body, "XyZ", "other").as_deref(), Some("x"));
+        assert_eq!(multipart_field(body, "XyZ", "file"), None);
+        assert_eq!(multipart_field(body, "Other", "csrf_token"), None);
+        let opening = b"--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n--b--";
+        assert_eq!(multipart_field(opening, "b", "f").as_deref(), Some("v"));
+        // Truncated or malformed bodies give nothing, never a panic.
+        for cut in 0..opening.len() {
+            let _ = multipart_field(&opening[..cut], "b", "f");
+        }
+        assert_eq!(
+            multipart_field(&opening[..opening.len() - 5], "b", "f"),
+            None
+        );
+        assert_eq!(multipart_field(opening, "", "f"), None);
+    }
 
     #[test]
     fn every_spelling_is_checked() {

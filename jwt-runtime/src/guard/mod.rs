@@ -6,8 +6,11 @@
 //! [`Jwt`], [`OptionalJwt`], [`FreshJwt`] and [`RefreshJwt`] name the common ones.
 //!
 //! When the token may be in the JSON body (or the CSRF value in a form), the guard defers
-//! and [`JwtBody`] (wrapping the handler's last extractor) finishes the verification with
-//! the body, then hands the same bytes to that extractor.
+//! and [`JwtBody`] (wrapping the handler's last extractor) finishes the verification. It reads
+//! the body (up to `json_body_limit`) only when the request's own locations lead there (a JSON
+//! content type reached before any token, or a cookie whose CSRF value is not in the header
+//! and a form body), then hands the same bytes to that extractor; otherwise the body is passed
+//! on unread.
 
 pub(crate) mod verify;
 
@@ -265,31 +268,40 @@ where
             return Ok(JwtBody { ctx: None, inner });
         }
         let manager = JwtManager::from_ref(state);
-        let (parts, body) = req.into_parts();
-        let limit = manager.config().json_body_limit;
-        let bytes = match Limited::new(body, limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => {
-                let kind = if e.downcast_ref::<LengthLimitError>().is_some() {
-                    ErrorKind::PayloadTooLarge(format!("Request body is larger than {limit} bytes"))
-                } else {
-                    ErrorKind::BadRequest("Could not read the request body".into())
-                };
-                return Err(manager.error_response(JwtError::new(kind)));
-            }
-        };
         let spec = Spec::from_bits(F, L);
         let locations = effective_locations(&manager, &spec);
-        let ctx = match verify::verify(&manager, &parts, Some(&bytes), &spec, locations).await {
+        let (mut parts, body) = req.into_parts();
+        // Read only when the token (or the CSRF value) may be in it; otherwise the body goes
+        // to `T` untouched, whatever its size.
+        let (bytes, body) = if verify::body_needed(&manager, &parts, &spec, locations) {
+            let limit = manager.config().json_body_limit;
+            match Limited::new(body, limit).collect().await {
+                Ok(collected) => {
+                    let bytes = collected.to_bytes();
+                    (Some(bytes.clone()), Body::from(bytes))
+                }
+                Err(e) => {
+                    let kind = if e.downcast_ref::<LengthLimitError>().is_some() {
+                        ErrorKind::PayloadTooLarge(format!(
+                            "Request body is larger than {limit} bytes"
+                        ))
+                    } else {
+                        ErrorKind::BadRequest("Could not read the request body".into())
+                    };
+                    return Err(manager.error_response(JwtError::new(kind)));
+                }
+            }
+        } else {
+            (None, body)
+        };
+        let ctx = match verify::verify(&manager, &parts, bytes.as_deref(), &spec, locations).await {
             Ok(Some(ctx)) => ctx,
             Ok(None) => JwtContext::anonymous(&manager),
             Err(e) => return Err(manager.error_response(e)),
         };
         let ctx = Arc::new(ctx);
-        let mut parts = parts;
         parts.extensions.insert(Arc::clone(&ctx));
-        let req = Request::from_parts(parts, Body::from(bytes));
-        let inner = T::from_request(req, state)
+        let inner = T::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
         Ok(JwtBody {

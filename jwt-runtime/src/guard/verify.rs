@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use super::Spec;
 use crate::config::Location;
 use crate::context::JwtContext;
+use crate::csrf;
 use crate::error::{ErrorKind, JwtError, TokenParts};
 use crate::locations::{self, combined_missing, Lookup};
 use crate::manager::JwtManager;
@@ -30,24 +31,45 @@ pub(crate) fn needs_body(manager: &JwtManager, locations: &[Location]) -> bool {
         || (manager.config().csrf_check_form && locations.contains(&Location::Cookies))
 }
 
-/// The CSRF form field of an urlencoded body.
-fn form_field(parts: &Parts, body: Option<&[u8]>, name: &str) -> Option<String> {
-    let body = body?;
-    let is_form = parts
-        .headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    if !is_form {
-        return None;
+/// Whether verifying this request needs its body: walking the locations in order, as
+/// [`verify`] does, the first one that yields a token (or an error) decides. Only the JSON
+/// location with a JSON content type, or a cookie whose CSRF value may be in a form, reads it;
+/// otherwise the body is left untouched for the handler (no buffering, no `json_body_limit`).
+pub(crate) fn body_needed(
+    manager: &JwtManager,
+    parts: &Parts,
+    spec: &Spec,
+    locations: &[Location],
+) -> bool {
+    let inner = &*manager.0;
+    let c = &inner.config;
+    for &location in locations {
+        let lookup = match location {
+            Location::Headers => locations::headers::lookup(parts, c, &inner.header_name),
+            Location::QueryString => locations::query::lookup(parts, c),
+            Location::Cookies => {
+                match locations::cookies::lookup(
+                    parts,
+                    c,
+                    spec.refresh,
+                    &inner.csrf_methods_upper,
+                    None,
+                ) {
+                    // No CSRF value in the header: it may be in the form.
+                    Err(_) => return c.csrf_check_form && csrf::is_form(parts),
+                    other => other,
+                }
+            }
+            // Without a JSON content type the location is "not found" whatever the body.
+            Location::Json if locations::json::is_json(parts) => return true,
+            Location::Json => continue,
+        };
+        match lookup {
+            Ok(Lookup::Missing(_)) => continue,
+            _ => return false,
+        }
     }
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    false
 }
 
 /// Runs the pipeline. `Ok(None)` is an optional route with no token (anonymous).
@@ -72,10 +94,9 @@ pub(crate) async fn verify(
                 } else {
                     &c.access_csrf_field_name
                 };
-                let form = if c.csrf_check_form {
-                    form_field(parts, body, field)
-                } else {
-                    None
+                let form = match body {
+                    Some(body) if c.csrf_check_form => csrf::form_value(parts, body, field),
+                    _ => None,
                 };
                 locations::cookies::lookup(
                     parts,

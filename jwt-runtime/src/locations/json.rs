@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde_json::Value;
 
@@ -10,17 +9,11 @@ use super::Lookup;
 use crate::config::JwtConfig;
 use crate::error::JwtError;
 
-/// Whether the request says its body is JSON (`application/json`, any parameters).
+/// Whether the request says its body is JSON, as Werkzeug's `request.is_json`:
+/// `application/json` or `application/*+json`, any case, any parameters.
 pub(crate) fn is_json(parts: &Parts) -> bool {
-    parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .get(..16)
-                .is_some_and(|p| p.eq_ignore_ascii_case("application/json"))
-        })
+    let mt = super::mimetype(parts);
+    mt == "application/json" || (mt.starts_with("application/") && mt.ends_with("+json"))
 }
 
 /// Looks the token up in an already-read body. A body that is not JSON, not an object, or

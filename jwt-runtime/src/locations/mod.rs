@@ -10,7 +10,39 @@ pub(crate) mod query;
 
 use std::borrow::Cow;
 
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+
 use crate::config::Location;
+
+/// The media type of the request body, as Werkzeug's `request.mimetype`: the `Content-Type`
+/// before any `;`, without surrounding spaces and tabs, in lower case (`""` when absent).
+pub(crate) fn mimetype(parts: &Parts) -> String {
+    let ct = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("");
+    essence.trim_matches([' ', '\t']).to_ascii_lowercase()
+}
+
+/// A parameter of the `Content-Type` (`boundary` of `multipart/form-data`), unquoted.
+pub(crate) fn content_type_param(parts: &Parts, name: &str) -> Option<String> {
+    let ct = parts.headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    ct.split(';').skip(1).find_map(|param| {
+        let (k, v) = param.split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
+        Some(v.to_owned())
+    })
+}
 
 /// The outcome of looking in one location.
 pub(crate) enum Lookup<'r> {
