@@ -34,6 +34,6 @@ pub use axum_jwt_extended_runtime::*;
 #[doc(hidden)]
 pub mod __private {
     pub use axum::extract::FromRef;
-    pub use axum_jwt_extended_runtime::context::scope;
+    pub use axum_jwt_extended_runtime::__private::*;
     pub use axum_jwt_extended_runtime::{Guard, JwtBody, JwtManager};
 }

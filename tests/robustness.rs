@@ -320,24 +320,34 @@ async fn extreme_lifetimes_do_not_panic() {
         .is_err());
 }
 
-/// A simple, independent reading of the claim rules (reference §3.2 c–d and security.md R6–R11),
-/// to compare verdicts with the real pipeline on validly signed random claims.
+/// A simple, independent reading of the claim rules (PyJWT's `_validate_claims`; RFC 7519
+/// §4.1.1–4.1.7, with NumericDates in 0 ≤ t < 2^64 per RFC 7519 §2), to compare verdicts with
+/// the real pipeline on validly signed random claims.
 fn reference_verdict(claims: &serde_json::Map<String, Value>, now: f64) -> Result<(), String> {
     let num = |k: &str| claims.get(k).map(|v| v.as_f64().filter(|_| v.is_number()));
     if let Some(iat) = num("iat") {
         let iat = iat.ok_or("iat type")?;
+        if !(0.0..18_446_744_073_709_551_616.0).contains(&iat) {
+            return Err("iat out of NumericDate range".into());
+        }
         if iat.trunc() > now {
             return Err("iat future".into());
         }
     }
     if let Some(nbf) = num("nbf") {
         let nbf = nbf.ok_or("nbf type")?;
+        if !(0.0..18_446_744_073_709_551_616.0).contains(&nbf) {
+            return Err("nbf out of NumericDate range".into());
+        }
         if nbf.trunc() > now {
             return Err("nbf future".into());
         }
     }
     if let Some(exp) = num("exp") {
         let exp = exp.ok_or("exp type")?;
+        if !(0.0..18_446_744_073_709_551_616.0).contains(&exp) {
+            return Err("exp out of NumericDate range".into());
+        }
         if exp.trunc() <= now {
             return Err("expired".into());
         }

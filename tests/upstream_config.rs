@@ -84,9 +84,11 @@ fn test_default_configs() {
         refresh_json_key,
         max_token_length,
         json_body_limit,
+        body_read_timeout,
     } = JwtConfig::default();
 
     // §1.1 general / token
+    assert_eq!(body_read_timeout, Duration::from_secs(10));
     assert_eq!(secret_key, None);
     assert_eq!(private_key, None);
     assert_eq!(public_key, None);

@@ -169,6 +169,8 @@ fn routes(jwt: JwtManager) -> Router {
         .route("/custom", get(custom))
         .route("/decode", get(decode_view))
         .route("/test", get(decode_expired_view))
+        // Flask's JWTManager(app) renders errors raised in any view: the error layer.
+        .layer(jwt.error_layer())
         .with_state(jwt)
 }
 

@@ -80,8 +80,7 @@ impl JwtContext {
         if self.is_anonymous() {
             return None;
         }
-        self.claims
-            .identity_ref(&self.manager.config().identity_claim)
+        self.claims.get(&self.manager.config().identity_claim)
     }
 
     /// The identity claim as a string, when it is one.

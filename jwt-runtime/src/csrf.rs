@@ -1,16 +1,95 @@
-//! CSRF double submit: which requests are checked, and the form field of
-//! `JWT_CSRF_CHECK_FORM` (an urlencoded or `multipart/form-data` body, as Flask's
-//! `request.form`).
+//! CSRF double submit, all of it: which requests are checked, where the value comes from (the
+//! CSRF header, or the form field of `JWT_CSRF_CHECK_FORM`: an urlencoded or
+//! `multipart/form-data` body, as Flask's `request.form`), and the comparison with the
+//! token's `csrf` claim.
 //!
 //! A cookie-sourced token is checked on the methods of `JWT_CSRF_METHODS`. Flask compares the
 //! method case-sensitively, so a client sending `post` (an extension method to HTTP, distinct
 //! from `POST`) would skip the check. We compare case-insensitively, and every non-standard
 //! method is checked: no spelling of a method slips past.
 
+use std::borrow::Cow;
+
 use axum::http::request::Parts;
 use axum::http::Method;
+use subtle::ConstantTimeEq;
 
+use crate::config::JwtConfig;
+use crate::error::{ErrorKind, JwtError};
 use crate::locations::{content_type_param, mimetype};
+use crate::token::{claim, Claims, TokenType};
+
+/// Where the CSRF value of a cookie token is.
+pub(crate) enum CsrfValue<'r> {
+    /// This request needs no CSRF check (method, or `JWT_COOKIE_CSRF_PROTECT` off).
+    NotRequired,
+    /// The value the client sent.
+    Sent(Cow<'r, str>),
+    /// Not in the header; it may be in the form body, not read yet.
+    InForm,
+}
+
+fn missing() -> JwtError {
+    JwtError::new(ErrorKind::Csrf("Missing CSRF token".into()))
+}
+
+/// The CSRF value sent with a cookie token of `token_type`: the header, else (with
+/// `JWT_CSRF_CHECK_FORM`) the form field of `body`, or [`CsrfValue::InForm`] while the body is
+/// unread and may be a form. A value that is required and cannot be there is Flask's 401
+/// `Missing CSRF token`, before the token is decoded (as Flask orders it).
+pub(crate) fn value_for_cookie<'r>(
+    parts: &'r Parts,
+    c: &JwtConfig,
+    token_type: TokenType,
+    methods_upper: &[String],
+    body: Option<&[u8]>,
+) -> Result<CsrfValue<'r>, JwtError> {
+    if !c.cookie_csrf_protect || !method_needs_check(&parts.method, methods_upper) {
+        return Ok(CsrfValue::NotRequired);
+    }
+    let (header, field) = match token_type {
+        TokenType::Access => (&c.access_csrf_header_name, &c.access_csrf_field_name),
+        TokenType::Refresh => (&c.refresh_csrf_header_name, &c.refresh_csrf_field_name),
+    };
+    let sent = parts
+        .headers
+        .get(header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty());
+    if let Some(v) = sent {
+        return Ok(CsrfValue::Sent(Cow::Borrowed(v)));
+    }
+    if !c.csrf_check_form || !is_form(parts) {
+        return Err(missing());
+    }
+    match body {
+        None => Ok(CsrfValue::InForm),
+        Some(body) => form_value(parts, body, field)
+            .filter(|v| !v.is_empty())
+            .map(|v| CsrfValue::Sent(Cow::Owned(v)))
+            .ok_or_else(missing),
+    }
+}
+
+/// The double-submit comparison, in constant time: the value sent must equal the token's
+/// `csrf` claim.
+pub(crate) fn check_double_submit(claims: &Claims, sent: &str) -> Result<(), JwtError> {
+    let Some(claim) = claims.slot(claim::CSRF) else {
+        return Err(JwtError::new(ErrorKind::Decode(
+            "Missing claim: csrf".into(),
+        )));
+    };
+    let matches = claim
+        .as_str()
+        .is_some_and(|claim| bool::from(claim.as_bytes().ct_eq(sent.as_bytes())));
+    if matches {
+        Ok(())
+    } else {
+        Err(JwtError::new(ErrorKind::Csrf(
+            "CSRF double submit tokens do not match".into(),
+        )))
+    }
+}
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";

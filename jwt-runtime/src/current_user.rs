@@ -47,8 +47,9 @@ use axum::response::Response;
 
 use crate::config::ConfigError;
 use crate::context::JwtContext;
-use crate::guard::{effective_locations, verify, Spec};
+use crate::guard::default_spec;
 use crate::manager::JwtManager;
+use crate::pipeline::{self, Progress};
 
 /// Proof that a manager's user lookup loader returns `U`. Get one from
 /// [`JwtManager::user_lookup`] at start-up and provide it from your router state.
@@ -122,11 +123,9 @@ where
             _ => {
                 // No verified token yet (or an optional guard found none): verify as a plain
                 // `#[jwt_required]` would, so a missing token gets its usual 401.
-                let spec = Spec::from_bits(0, 0);
-                let locations = effective_locations(&manager, &spec);
-                match verify::verify(&manager, parts, None, &spec, locations).await {
-                    Ok(Some(ctx)) => Arc::new(ctx),
-                    Ok(None) => unreachable_anonymous(&manager),
+                match pipeline::verify_parts(&manager, parts, &default_spec(), false).await {
+                    Ok(Progress::Done(Some(ctx))) => Arc::new(ctx),
+                    Ok(_) => unreachable_anonymous(&manager),
                     Err(e) => return Err(manager.error_response(e)),
                 }
             }

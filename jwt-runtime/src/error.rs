@@ -5,6 +5,7 @@
 //! response loader registered on the [`JwtManager`](crate::JwtManager) answers instead.
 
 use std::fmt;
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,6 +49,8 @@ pub enum ErrorKind {
     PayloadTooLarge(String),
     /// The request body could not be used at all (400), e.g. a JSON body that is not an object.
     BadRequest(String),
+    /// The body that verification needed did not arrive within `body_read_timeout` (408).
+    RequestTimeout(String),
     /// Token creation failed: a claim or header that cannot be used, or a key error (500: a
     /// programming error, as Flask's TypeError).
     Encode(String),
@@ -78,25 +81,42 @@ pub struct TokenParts {
 #[derive(Clone)]
 pub struct JwtError {
     kind: ErrorKind,
-    /// Set when the error was raised by a manager: its message key and response loaders
-    /// then shape the response.
-    pub(crate) manager: Option<crate::JwtManager>,
+    /// The message, when it is not the kind's own (the user lookup error names the identity).
+    message: Option<Box<str>>,
+    /// What caused a store or loader failure: logged and given by `source()`, never sent to
+    /// the client.
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl JwtError {
-    /// An error of this kind, rendered with the default message key `msg`.
+    /// An error of this kind.
     pub fn new(kind: ErrorKind) -> Self {
         JwtError {
             kind,
-            manager: None,
+            message: None,
+            source: None,
         }
     }
 
-    pub(crate) fn with_manager(mut self, manager: &crate::JwtManager) -> Self {
-        if self.manager.is_none() {
-            self.manager = Some(manager.clone());
+    /// `user_lookup_loader` found no user: "Error loading the user <identity>".
+    pub(crate) fn user_lookup(parts: Box<TokenParts>, identity_claim: &str) -> Self {
+        let identity = python_str(parts.claims.get(identity_claim));
+        JwtError {
+            message: Some(format!("Error loading the user {identity}").into()),
+            ..JwtError::new(ErrorKind::UserLookup(parts))
         }
-        self
+    }
+
+    /// A store or loader that failed: the client sees `public` (503), the cause is kept as
+    /// the error's `source()` for logs.
+    pub(crate) fn unavailable(
+        public: &str,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        JwtError {
+            source: Some(Arc::from(cause.into())),
+            ..JwtError::new(ErrorKind::StoreUnavailable(public.to_owned()))
+        }
     }
 
     /// What went wrong.
@@ -130,6 +150,7 @@ impl JwtError {
             // A mistake of the application (Flask raises TypeError: a 500), never the client's.
             ErrorKind::Encode(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -146,18 +167,19 @@ impl JwtError {
             | ErrorKind::StoreUnavailable(m)
             | ErrorKind::PayloadTooLarge(m)
             | ErrorKind::BadRequest(m)
+            | ErrorKind::RequestTimeout(m)
             | ErrorKind::Encode(m) => m.clone(),
             ErrorKind::Expired(_) => "Token has expired".to_owned(),
             ErrorKind::FreshTokenRequired(_) => "Fresh token required".to_owned(),
             ErrorKind::Revoked(_) => "Token has been revoked".to_owned(),
             ErrorKind::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
-            ErrorKind::UserLookup(parts) => {
-                let identity = match &self.manager {
-                    Some(m) => parts.claims.get(m.config().identity_claim.as_str()),
-                    None => parts.claims.get("sub"),
-                };
-                format!("Error loading the user {}", python_str(identity))
-            }
+            ErrorKind::UserLookup(parts) => match &self.message {
+                Some(m) => m.to_string(),
+                None => format!(
+                    "Error loading the user {}",
+                    python_str(parts.claims.get("sub"))
+                ),
+            },
         }
     }
 
@@ -220,7 +242,13 @@ impl fmt::Display for JwtError {
     }
 }
 
-impl std::error::Error for JwtError {}
+impl std::error::Error for JwtError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<ErrorKind> for JwtError {
     fn from(kind: ErrorKind) -> Self {
@@ -228,14 +256,23 @@ impl From<ErrorKind> for JwtError {
     }
 }
 
+/// The default response, with the key `msg`. Add `JwtManager::error_layer` to your router to
+/// have errors that handlers return rendered as Flask's error handlers render them (the
+/// response loaders, `JWT_ERROR_MESSAGE_KEY`); the extractors and `#[jwt_required]` always
+/// render their rejections that way.
 impl IntoResponse for JwtError {
     fn into_response(self) -> Response {
-        match self.manager.clone() {
-            Some(manager) => manager.error_response(self),
-            None => self.default_response("msg"),
-        }
+        let mut response = self.default_response("msg");
+        // For `JwtManager::error_layer`, which renders it again with the manager's loaders.
+        response.extensions_mut().insert(Unrendered(self));
+        response
     }
 }
+
+/// A [`JwtError`] that a handler returned, kept on its default response until
+/// `JwtManager::error_layer` renders it with the manager's loaders and message key.
+#[derive(Clone, Debug)]
+pub(crate) struct Unrendered(pub(crate) JwtError);
 
 /// Shorthand constructors used across the runtime.
 pub(crate) fn invalid(msg: impl Into<String>) -> JwtError {

@@ -8,8 +8,8 @@ use hmac::{Hmac, Mac};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use sha2::{Sha256, Sha384, Sha512};
 
+use crate::b64;
 use crate::config::{Algorithm, ConfigError, JwtConfig, PemKey, Secret};
-use crate::token::b64;
 
 /// A key returned by an `encode_key_loader` or `decode_key_loader`.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod b64;
 pub mod blocklist;
 pub mod clock;
 pub mod config;
@@ -28,6 +29,7 @@ mod keys;
 pub mod loaders;
 mod locations;
 mod manager;
+mod pipeline;
 pub mod token;
 
 #[cfg(feature = "redis")]
@@ -47,8 +49,17 @@ pub use cookies::{
 };
 pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
-pub use guard::{encode_locations, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt, Spec};
+pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt};
 pub use keys::Key;
 pub use loaders::{LoaderError, LoaderOutput, TokenLoader};
-pub use manager::{DecodeOptions, JwtManager, JwtManagerBuilder};
+
+/// Items the facade's macro expansions name. Not public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::context::scope;
+    pub use crate::guard::{encode_locations, flags};
+}
+pub use manager::{
+    DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
+};
 pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};

@@ -76,7 +76,11 @@ fn put<V>(shards: &[Shard<V>], key: &str, value: V, ttl: Option<Duration>) {
     if shard.len() >= 64 && shard.len().is_power_of_two() {
         shard.retain(|_, (_, until)| until.is_none_or(|u| u > now));
     }
-    shard.insert(key.to_owned(), (value, ttl.map(|t| now + t)));
+    // A lifetime past what an `Instant` can count is kept forever.
+    shard.insert(
+        key.to_owned(),
+        (value, ttl.and_then(|t| now.checked_add(t))),
+    );
 }
 
 impl MemoryBlocklist {

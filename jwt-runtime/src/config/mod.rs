@@ -347,6 +347,9 @@ pub struct JwtConfig {
     /// Largest body read for the JSON location, in bytes (default 2 MiB, axum's default); larger
     /// is 413. Not a Flask option.
     pub json_body_limit: usize,
+    /// Longest wait for a body that verification must read (the JSON location, the CSRF form
+    /// field), default 10 s; slower is 408. Not a Flask option.
+    pub body_read_timeout: Duration,
 }
 
 impl Default for JwtConfig {
@@ -399,6 +402,7 @@ impl Default for JwtConfig {
             refresh_json_key: "refresh_token".into(),
             max_token_length: 8 * 1024,
             json_body_limit: 2 * 1024 * 1024,
+            body_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The cookie location, with the CSRF double-submit value taken from the request.
+//! The cookie location.
 
 use std::borrow::Cow;
 
@@ -7,8 +7,7 @@ use axum::http::request::Parts;
 
 use super::Lookup;
 use crate::config::JwtConfig;
-use crate::csrf;
-use crate::error::{ErrorKind, JwtError};
+use crate::token::TokenType;
 
 /// The first cookie named `name` (Werkzeug's `request.cookies.get`), across all `Cookie`
 /// headers.
@@ -47,49 +46,15 @@ fn percent_decode(v: &str) -> Option<String> {
         .map(|s| s.into_owned())
 }
 
-pub(crate) fn lookup<'r>(
-    parts: &'r Parts,
-    c: &JwtConfig,
-    refresh: bool,
-    csrf_methods_upper: &[String],
-    form_csrf: Option<&str>,
-) -> Result<Lookup<'r>, JwtError> {
-    let name = if refresh {
-        &c.refresh_cookie_name
-    } else {
-        &c.access_cookie_name
+/// The token cookie of `token_type` (`JWT_ACCESS_COOKIE_NAME` / `JWT_REFRESH_COOKIE_NAME`).
+/// Its CSRF value is [`csrf`](crate::csrf)'s business.
+pub(crate) fn lookup<'r>(parts: &'r Parts, c: &JwtConfig, token_type: TokenType) -> Lookup<'r> {
+    let name = match token_type {
+        TokenType::Access => &c.access_cookie_name,
+        TokenType::Refresh => &c.refresh_cookie_name,
     };
-    let token = match find_cookie(parts, name) {
-        Some(t) if !t.is_empty() => t,
-        _ => return Ok(Lookup::Missing(format!("Missing cookie \"{name}\""))),
-    };
-    let csrf =
-        if c.cookie_csrf_protect && csrf::method_needs_check(&parts.method, csrf_methods_upper) {
-            let header_name = if refresh {
-                &c.refresh_csrf_header_name
-            } else {
-                &c.access_csrf_header_name
-            };
-            let from_header = parts
-                .headers
-                .get(header_name.as_str())
-                .and_then(|v| v.to_str().ok())
-                .filter(|v| !v.is_empty());
-            let value = match from_header {
-                Some(v) => Some(Cow::Borrowed(v)),
-                None if c.csrf_check_form => form_csrf
-                    .filter(|v| !v.is_empty())
-                    .map(|v| Cow::Owned(v.to_owned())),
-                None => None,
-            };
-            match value {
-                Some(v) => Some(v),
-                None => {
-                    return Err(JwtError::new(ErrorKind::Csrf("Missing CSRF token".into())));
-                }
-            }
-        } else {
-            None
-        };
-    Ok(Lookup::Found { token, csrf })
+    match find_cookie(parts, name) {
+        Some(t) if !t.is_empty() => Lookup::Found(t),
+        _ => Lookup::Missing(format!("Missing cookie \"{name}\"")),
+    }
 }

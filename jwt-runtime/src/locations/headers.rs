@@ -50,10 +50,7 @@ pub(crate) fn lookup<'r>(
     // Werkzeug's `headers.get` returns the first of repeated headers.
     let value = parts.headers.get(header);
     if let Some(token) = value.and_then(|v| simple(v.as_bytes(), &c.header_type)) {
-        return Ok(Lookup::Found {
-            token: Cow::Borrowed(token),
-            csrf: None,
-        });
+        return Ok(Lookup::Found(Cow::Borrowed(token)));
     }
     let raw = value
         .map(|v| v.to_str().unwrap_or("\u{fffd}"))
@@ -95,10 +92,7 @@ pub(crate) fn lookup<'r>(
             _ => return Err(bad_header(name, Some(ty))),
         }
     };
-    Ok(Lookup::Found {
-        token: Cow::Borrowed(token),
-        csrf: None,
-    })
+    Ok(Lookup::Found(Cow::Borrowed(token)))
 }
 
 fn bad_header(name: &str, ty: Option<&str>) -> JwtError {

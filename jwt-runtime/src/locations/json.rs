@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Lookup;
 use crate::config::JwtConfig;
-use crate::error::JwtError;
+use crate::token::TokenType;
 
 /// Whether the request says its body is JSON, as Werkzeug's `request.is_json`:
 /// `application/json` or `application/*+json`, any case, any parameters.
@@ -22,28 +22,22 @@ pub(crate) fn lookup<'r>(
     parts: &Parts,
     body: &[u8],
     c: &JwtConfig,
-    refresh: bool,
-) -> Result<Lookup<'r>, JwtError> {
+    token_type: TokenType,
+) -> Lookup<'r> {
     if !is_json(parts) {
-        return Ok(Lookup::Missing(
-            "Invalid content-type. Must be application/json.".into(),
-        ));
+        return Lookup::Missing("Invalid content-type. Must be application/json.".into());
     }
-    let key = if refresh {
-        &c.refresh_json_key
-    } else {
-        &c.json_key
+    let key = match token_type {
+        TokenType::Access => &c.json_key,
+        TokenType::Refresh => &c.refresh_json_key,
     };
     let missing = || Lookup::Missing(format!("Missing \"{key}\" key in json data."));
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(_) => return Ok(missing()),
+        Err(_) => return missing(),
     };
     match value.get(key.as_str()) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(Lookup::Found {
-            token: Cow::Owned(s.clone()),
-            csrf: None,
-        }),
-        _ => Ok(missing()),
+        Some(Value::String(s)) if !s.is_empty() => Lookup::Found(Cow::Owned(s.clone())),
+        _ => missing(),
     }
 }

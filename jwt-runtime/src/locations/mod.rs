@@ -46,11 +46,8 @@ pub(crate) fn content_type_param(parts: &Parts, name: &str) -> Option<String> {
 
 /// The outcome of looking in one location.
 pub(crate) enum Lookup<'r> {
-    /// A token, with the CSRF value sent along with a cookie token (when one is required).
-    Found {
-        token: Cow<'r, str>,
-        csrf: Option<Cow<'r, str>>,
-    },
+    /// A token.
+    Found(Cow<'r, str>),
     /// Nothing there; the message says what was missing.
     Missing(String),
 }

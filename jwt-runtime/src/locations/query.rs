@@ -22,10 +22,7 @@ pub(crate) fn lookup<'r>(parts: &'r Parts, c: &JwtConfig) -> Result<Lookup<'r>, 
     };
     let prefix = c.query_string_value_prefix.as_str();
     match value.strip_prefix(prefix) {
-        Some(token) => Ok(Lookup::Found {
-            token: Cow::Owned(token.to_owned()),
-            csrf: None,
-        }),
+        Some(token) => Ok(Lookup::Found(Cow::Owned(token.to_owned()))),
         None => Err(JwtError::new(ErrorKind::InvalidQueryParam(format!(
             "Invalid value for query parameter '{name}'. Expected the value to start with '{prefix}'"
         )))),

@@ -1,197 +1,107 @@
 //! The decoded parts of a token: [`Claims`] (Flask's `get_jwt()`) and [`JwtHeader`]
 //! (`get_jwt_header()`). Both are cheap to clone.
 //!
-//! A decoded token keeps its JSON text and the few members verification read (`jti`, `type`,
-//! `fresh`, `csrf`, `exp`, `iat`, the identity); the full JSON object is built the first time
-//! a handler looks at it as a map, so a request that only needs the identity never builds one.
+//! Both hold the [`Members`] of the one strict parse: registered members in typed slots, the
+//! rest in a map. Reading a registered claim (`sub`, `jti`, `exp`…) or any member by name
+//! never builds a map; the full JSON object is assembled the first time a handler looks at
+//! the claims as a map (`Deref`, `as_map`). A `Claims` built in code from a map is the same
+//! model, so every accessor means the same thing on both.
 
 use std::fmt;
-use std::ops::{Deref, Range};
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
-use super::scan::{HeaderScan, PayloadScan, Scalar};
+use super::members::Members;
 
-/// A string member: a range of the JSON text (no escapes), or its own copy.
-#[derive(Clone)]
-enum Text {
-    Span(Range<usize>),
-    Owned(Box<str>),
+/// The payload members kept in slots, in this order.
+pub(crate) const PAYLOAD: [&str; 10] = [
+    "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf",
+];
+
+/// Slot indexes into [`PAYLOAD`].
+pub(crate) mod claim {
+    pub(crate) const IAT: usize = 0;
+    pub(crate) const NBF: usize = 1;
+    pub(crate) const EXP: usize = 2;
+    pub(crate) const ISS: usize = 3;
+    pub(crate) const AUD: usize = 4;
+    pub(crate) const SUB: usize = 5;
+    pub(crate) const JTI: usize = 6;
+    pub(crate) const TYPE: usize = 7;
+    pub(crate) const FRESH: usize = 8;
+    pub(crate) const CSRF: usize = 9;
 }
 
-/// A member verification read.
-#[derive(Clone)]
-enum Member {
-    Absent,
-    Str(Text),
-    Num(f64),
-    Bool(bool),
-    Other,
+/// The JOSE header members kept in slots, in this order.
+pub(crate) const HEADER: [&str; 4] = ["alg", "kid", "typ", "crit"];
+
+/// Slot indexes into [`HEADER`].
+pub(crate) mod header {
+    pub(crate) const ALG: usize = 0;
+    pub(crate) const KID: usize = 1;
+    pub(crate) const CRIT: usize = 3;
 }
 
-impl Member {
-    fn of(scalar: Option<&Scalar<'_>>, json: &str) -> Member {
-        match scalar {
-            None => Member::Absent,
-            Some(Scalar::Str(s)) => Member::Str(text(s, json)),
-            Some(Scalar::Num(n)) => Member::Num(*n),
-            Some(Scalar::Bool(b)) => Member::Bool(*b),
-            Some(_) => Member::Other,
-        }
-    }
+pub(crate) type Payload = Members<{ PAYLOAD.len() }>;
+pub(crate) type Header = Members<{ HEADER.len() }>;
 
-    fn str<'a>(&'a self, json: &'a str) -> Option<&'a str> {
-        match self {
-            Member::Str(Text::Span(r)) => json.get(r.clone()),
-            Member::Str(Text::Owned(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn num(&self) -> Option<f64> {
-        match self {
-            Member::Num(n) => Some(*n),
-            _ => None,
-        }
-    }
-}
-
-/// Where a borrowed string sits in `json`, or a copy when it was unescaped.
-fn text(s: &str, json: &str) -> Text {
-    let start = (s.as_ptr() as usize).wrapping_sub(json.as_ptr() as usize);
-    if start <= json.len() && json.get(start..start + s.len()) == Some(s) {
-        Text::Span(start..start + s.len())
-    } else {
-        Text::Owned(s.into())
-    }
-}
-
-/// What a payload scan read, detached from the scan's borrow of the text.
-#[derive(Clone)]
-pub(crate) struct PayloadMembers {
-    jti: Member,
-    token_type: Member,
-    fresh: Member,
-    csrf: Member,
-    exp: Member,
-    iat: Member,
-    identity: Option<Value>,
-}
-
-impl PayloadMembers {
-    pub(crate) fn new(scan: &PayloadScan<'_, '_>, json: &str) -> Self {
-        PayloadMembers {
-            jti: Member::of(scan.jti.as_ref(), json),
-            token_type: Member::of(scan.token_type.as_ref(), json),
-            fresh: Member::of(scan.fresh.as_ref(), json),
-            csrf: Member::of(scan.csrf.as_ref(), json),
-            exp: Member::of(scan.exp.as_ref(), json),
-            iat: Member::of(scan.iat.as_ref(), json),
-            identity: scan.identity.clone(),
-        }
-    }
-}
-
-/// What a header scan read.
-#[derive(Clone)]
-pub(crate) struct HeaderMembers {
-    alg: Member,
-    kid: Member,
-}
-
-impl HeaderMembers {
-    pub(crate) fn new(scan: &HeaderScan<'_>, json: &str) -> Self {
-        HeaderMembers {
-            alg: Member::of(scan.alg.as_ref(), json),
-            kid: Member::of(scan.kid.as_ref(), json),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct RawClaims {
-    json: String,
-    jti: Member,
-    token_type: Member,
-    fresh: Member,
-    csrf: Member,
-    exp: Member,
-    iat: Member,
-    identity: Option<Value>,
-}
-
-struct ClaimsInner {
-    raw: Option<RawClaims>,
+struct Inner<const N: usize> {
+    members: Members<N>,
     map: OnceLock<Map<String, Value>>,
 }
 
-/// A token's claims, with flask-jwt-extended's defaults applied (`type` = `"access"`,
-/// `fresh` = `false`, `jti` = `null` when absent). What `get_jwt()` returns; it dereferences
-/// to the JSON object.
+impl<const N: usize> Inner<N> {
+    fn new(members: Members<N>) -> Arc<Self> {
+        Arc::new(Inner {
+            members,
+            map: OnceLock::new(),
+        })
+    }
+
+    fn as_map(&self) -> &Map<String, Value> {
+        self.map.get_or_init(|| self.members.to_map())
+    }
+}
+
+/// A token's claims, with flask-jwt-extended's defaults applied when it was decoded (`type` =
+/// `"access"`, `fresh` = `false`, `jti` = `null` when absent). What `get_jwt()` returns; it
+/// dereferences to the JSON object.
 ///
 /// ```
 /// # use axum_jwt_extended_runtime::Claims;
-/// let claims = Claims::new(serde_json::json!({"sub": "alice", "type": "access", "jti": "x"})
+/// let claims = Claims::new(serde_json::json!({"sub": "alice", "jti": "x", "roles": ["a"]})
 ///     .as_object().unwrap().clone());
 /// assert_eq!(claims.get_str("sub"), Some("alice"));
 /// assert_eq!(claims.token_type(), Some("access"));
 /// assert_eq!(claims.jti(), Some("x"));
+/// assert_eq!(claims["roles"][0], "a");
 /// ```
 #[derive(Clone)]
-pub struct Claims(Arc<ClaimsInner>);
-
-/// flask-jwt-extended's defaults for absent claims.
-fn apply_defaults(map: &mut Map<String, Value>) {
-    if !map.contains_key("type") {
-        map.insert("type".into(), Value::String("access".into()));
-    }
-    if !map.contains_key("fresh") {
-        map.insert("fresh".into(), Value::Bool(false));
-    }
-    if !map.contains_key("jti") {
-        map.insert("jti".into(), Value::Null);
-    }
-}
+pub struct Claims(Arc<Inner<{ PAYLOAD.len() }>>);
 
 impl Claims {
     /// Wraps a JSON object (used as it is: no defaults are added).
     pub fn new(map: Map<String, Value>) -> Self {
-        Claims(Arc::new(ClaimsInner {
-            raw: None,
-            map: OnceLock::from(map),
-        }))
+        Claims(Inner::new(Members::from_map(&PAYLOAD, map)))
     }
 
-    /// Claims of a decoded token: its payload text and what the scan read of it.
-    pub(crate) fn decoded(json: String, members: PayloadMembers) -> Self {
-        let raw = RawClaims {
-            jti: members.jti,
-            token_type: members.token_type,
-            fresh: members.fresh,
-            csrf: members.csrf,
-            exp: members.exp,
-            iat: members.iat,
-            identity: members.identity,
-            json,
-        };
-        Claims(Arc::new(ClaimsInner {
-            raw: Some(raw),
-            map: OnceLock::new(),
-        }))
+    /// The claims of a decoded token, with flask-jwt-extended's defaults.
+    pub(crate) fn decoded(mut members: Payload) -> Self {
+        members.default_slot(claim::TYPE, || Value::String("access".into()));
+        members.default_slot(claim::FRESH, || Value::Bool(false));
+        members.default_slot(claim::JTI, || Value::Null);
+        Claims(Inner::new(members))
     }
 
-    /// The members as a JSON object.
+    pub(crate) fn slot(&self, i: usize) -> Option<&Value> {
+        self.0.members.slot(i)
+    }
+
+    /// The members as a JSON object (built on first use).
     pub fn as_map(&self) -> &Map<String, Value> {
-        self.0.map.get_or_init(|| {
-            let mut map = match &self.0.raw {
-                // The text was parsed once already: it is a JSON object.
-                Some(raw) => serde_json::from_str(&raw.json).unwrap_or_default(),
-                None => Map::new(),
-            };
-            apply_defaults(&mut map);
-            map
-        })
+        self.0.as_map()
     }
 
     /// A copy of the members.
@@ -199,20 +109,23 @@ impl Claims {
         self.as_map().clone()
     }
 
-    /// A string member.
-    pub fn get_str(&self, name: &str) -> Option<&str> {
-        match (&self.0.raw, name) {
-            (Some(raw), "jti") => raw.jti.str(&raw.json),
-            (Some(raw), "type") => self.token_type_of(raw),
-            (Some(raw), "csrf") => raw.csrf.str(&raw.json),
-            _ => self.as_map().get(name).and_then(Value::as_str),
-        }
+    /// A member, by name. Builds no map.
+    ///
+    /// ```
+    /// # use axum_jwt_extended_runtime::Claims;
+    /// let claims = Claims::new(serde_json::json!({"sub": 7}).as_object().unwrap().clone());
+    /// assert_eq!(claims.get("sub"), Some(&serde_json::json!(7)));
+    /// assert_eq!(claims.get("nope"), None);
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.members.get(name)
     }
 
-    fn token_type_of<'a>(&'a self, raw: &'a RawClaims) -> Option<&'a str> {
-        match &raw.token_type {
-            Member::Absent => Some("access"),
-            m => m.str(&raw.json),
+    /// A string member. Builds no map.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        match name {
+            "type" => self.token_type(),
+            _ => self.get(name).and_then(Value::as_str),
         }
     }
 
@@ -232,32 +145,27 @@ impl Claims {
 
     /// The `jti` claim.
     pub fn jti(&self) -> Option<&str> {
-        self.get_str("jti")
+        self.slot(claim::JTI).and_then(Value::as_str)
     }
 
-    /// The `type` claim (`"access"` when absent, as Flask defaults it).
+    /// The `type` claim; `"access"` when absent, as flask-jwt-extended defaults it.
     pub fn token_type(&self) -> Option<&str> {
-        self.get_str("type")
+        match self.slot(claim::TYPE) {
+            None => Some("access"),
+            Some(v) => v.as_str(),
+        }
     }
 
     /// The `csrf` claim.
     pub fn csrf(&self) -> Option<&str> {
-        self.get_str("csrf")
+        self.slot(claim::CSRF).and_then(Value::as_str)
     }
 
     /// Whether the token is fresh at `now` (seconds since the epoch): `fresh` is `true`, or a
     /// timestamp not yet passed. Anything else (including a wrongly typed value) is not fresh.
     pub fn is_fresh_at(&self, now: f64) -> bool {
-        let fresh = match &self.0.raw {
-            Some(raw) => match &raw.fresh {
-                Member::Bool(b) => Some(Value::Bool(*b)),
-                Member::Num(n) => Some(Value::from(*n)),
-                _ => None,
-            },
-            None => self.as_map().get("fresh").cloned(),
-        };
-        match fresh {
-            Some(Value::Bool(b)) => b,
+        match self.slot(claim::FRESH) {
+            Some(Value::Bool(b)) => *b,
             Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f >= now),
             _ => false,
         }
@@ -265,61 +173,41 @@ impl Claims {
 
     /// The `exp` claim as seconds since the epoch, if present and numeric.
     pub fn exp(&self) -> Option<f64> {
-        match &self.0.raw {
-            Some(raw) => raw.exp.num(),
-            None => self.as_map().get("exp").and_then(Value::as_f64),
-        }
+        self.slot(claim::EXP).and_then(Value::as_f64)
     }
 
     /// The `iat` claim as seconds since the epoch, if present and numeric.
     pub fn iat(&self) -> Option<f64> {
-        match &self.0.raw {
-            Some(raw) => raw.iat.num(),
-            None => self.as_map().get("iat").and_then(Value::as_f64),
-        }
+        self.slot(claim::IAT).and_then(Value::as_f64)
     }
-
-    /// The value of the identity claim `claim` (the manager's `JWT_IDENTITY_CLAIM`).
-    pub(crate) fn identity_ref(&self, claim: &str) -> Option<&Value> {
-        match &self.0.raw {
-            Some(raw) => raw.identity.as_ref(),
-            None => self.as_map().get(claim),
-        }
-    }
-}
-
-struct HeaderInner {
-    raw: Option<(String, Member, Member)>,
-    map: OnceLock<Map<String, Value>>,
 }
 
 /// A token's JOSE header, e.g. `{"alg": "HS256", "typ": "JWT"}`. What `get_jwt_header()`
 /// returns; it dereferences to the JSON object.
+///
+/// ```
+/// # use axum_jwt_extended_runtime::JwtHeader;
+/// let header = JwtHeader::new(serde_json::json!({"alg": "HS256", "kid": "k1"})
+///     .as_object().unwrap().clone());
+/// assert_eq!(header.alg(), Some("HS256"));
+/// assert_eq!(header.kid(), Some("k1"));
+/// ```
 #[derive(Clone)]
-pub struct JwtHeader(Arc<HeaderInner>);
+pub struct JwtHeader(Arc<Inner<{ HEADER.len() }>>);
 
 impl JwtHeader {
     /// Wraps a JSON object.
     pub fn new(map: Map<String, Value>) -> Self {
-        JwtHeader(Arc::new(HeaderInner {
-            raw: None,
-            map: OnceLock::from(map),
-        }))
+        JwtHeader(Inner::new(Members::from_map(&HEADER, map)))
     }
 
-    pub(crate) fn decoded(json: String, members: HeaderMembers) -> Self {
-        JwtHeader(Arc::new(HeaderInner {
-            raw: Some((json, members.alg, members.kid)),
-            map: OnceLock::new(),
-        }))
+    pub(crate) fn decoded(members: Header) -> Self {
+        JwtHeader(Inner::new(members))
     }
 
-    /// The members as a JSON object.
+    /// The members as a JSON object (built on first use).
     pub fn as_map(&self) -> &Map<String, Value> {
-        self.0.map.get_or_init(|| match &self.0.raw {
-            Some((json, _, _)) => serde_json::from_str(json).unwrap_or_default(),
-            None => Map::new(),
-        })
+        self.0.as_map()
     }
 
     /// A copy of the members.
@@ -327,23 +215,24 @@ impl JwtHeader {
         self.as_map().clone()
     }
 
-    /// A string member.
+    /// A member, by name. Builds no map.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.members.get(name)
+    }
+
+    /// A string member. Builds no map.
     pub fn get_str(&self, name: &str) -> Option<&str> {
-        match (&self.0.raw, name) {
-            (Some((json, alg, _)), "alg") => alg.str(json),
-            (Some((json, _, kid)), "kid") => kid.str(json),
-            _ => self.as_map().get(name).and_then(Value::as_str),
-        }
+        self.get(name).and_then(Value::as_str)
     }
 
     /// The `alg` member.
     pub fn alg(&self) -> Option<&str> {
-        self.get_str("alg")
+        self.0.members.slot(header::ALG).and_then(Value::as_str)
     }
 
     /// The `kid` member.
     pub fn kid(&self) -> Option<&str> {
-        self.get_str("kid")
+        self.0.members.slot(header::KID).and_then(Value::as_str)
     }
 }
 
@@ -365,7 +254,7 @@ macro_rules! json_view {
 
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
-                self.as_map() == other.as_map()
+                self.0.members == other.0.members
             }
         }
 
@@ -393,3 +282,33 @@ macro_rules! json_view {
 
 json_view!(Claims);
 json_view!(JwtHeader);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn built_and_decoded_claims_mean_the_same() {
+        let map = object(json!({"sub": "a", "jti": "j", "type": "refresh", "roles": [1]}));
+        let built = Claims::new(map.clone());
+        let parsed = Members::parse(&PAYLOAD, Value::Object(map).to_string().as_bytes());
+        let decoded = Claims::decoded(parsed.unwrap_or_else(|_| Members::empty(&PAYLOAD)));
+        for c in [&built, &decoded] {
+            assert_eq!(c.token_type(), Some("refresh"));
+            assert_eq!(c.jti(), Some("j"));
+            assert_eq!(c.get_str("sub"), Some("a"));
+            assert_eq!(c["roles"], json!([1]));
+        }
+        // Decoding adds Flask's `fresh` default; the rest is equal.
+        assert_eq!(decoded.get("fresh"), Some(&json!(false)));
+        assert_eq!(built.get("fresh"), None);
+        let empty = Claims::default();
+        assert_eq!(empty.token_type(), Some("access"));
+        assert!(empty.as_map().is_empty());
+    }
+}

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::b64;
 use super::json::{to_python_json, Ordered};
+use crate::b64;
 use crate::config::{Algorithm, Expiry};
 use crate::error::{ErrorKind, JwtError};
 use crate::keys::Signer;

@@ -2,15 +2,13 @@
 //!
 //! Writing: Python's `json.dumps(separators=(",", ":"))` with `ensure_ascii=True`, so every
 //! character outside printable ASCII is a `\uXXXX` escape (`"José"` → `"Jos\u00e9"`).
-//! Reading: a top-level object whose member names are unique (RFC 7515 §4, RFC 7519 §4: we
-//! reject duplicates rather than let the last one win).
+//! Reading errors are phrased as Python's `json` module phrases them (the strict reader itself
+//! is [`members`](super::members)).
 
-use std::fmt;
 use std::io;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// serde_json formatter that escapes like Python's `ensure_ascii=True`.
 struct PyFormatter;
@@ -59,81 +57,7 @@ pub(crate) fn to_python_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<
     Ok(out)
 }
 
-/// A JSON object with unique member names.
-pub(crate) struct StrictObject(pub(crate) Map<String, Value>);
-
-impl<'de> serde::Deserialize<'de> for StrictObject {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StrictObject;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a json object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<StrictObject, A::Error> {
-                let mut map = Map::new();
-                while let Some(key) = access.next_key::<String>()? {
-                    if map.contains_key(&key) {
-                        return Err(de::Error::custom(format_args!(
-                            "duplicate member name {key:?}"
-                        )));
-                    }
-                    let value: Value = access.next_value()?;
-                    map.insert(key, value);
-                }
-                Ok(StrictObject(map))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// Why a segment is not a JSON object, in PyJWT's words where they exist.
-pub(crate) enum ObjectError {
-    NotAnObject,
-    Syntax(String),
-}
-
-/// Parses a strict JSON object. A valid JSON value of another type is `NotAnObject`.
-pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ObjectError> {
-    match serde_json::from_slice::<StrictObject>(bytes) {
-        Ok(o) => Ok(o.0),
-        Err(e) => {
-            if e.is_data() && serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok() {
-                // Well-formed JSON, but an array, string, number… (or a duplicate name).
-                let msg = e.to_string();
-                if msg.contains("duplicate member name") {
-                    return Err(ObjectError::Syntax(strip_position(&msg)));
-                }
-                return Err(ObjectError::NotAnObject);
-            }
-            Err(ObjectError::Syntax(python_json_error(&e, bytes)))
-        }
-    }
-}
-
-/// Runs a [`Collect`](super::scan::Collect) over a strict JSON object in `json`. Errors are
-/// classified as [`parse_object`] classifies them.
-pub(crate) fn scan_object<'de, C: super::scan::Collect<'de>>(
-    json: &'de str,
-    collector: C,
-) -> Result<C, ObjectError> {
-    use serde::de::DeserializeSeed;
-    let mut de = serde_json::Deserializer::from_str(json);
-    let result = super::scan::Strict(collector)
-        .deserialize(&mut de)
-        .and_then(|c| de.end().map(|()| c));
-    match result {
-        Ok(c) => Ok(c),
-        Err(_) => match parse_object(json.as_bytes()) {
-            Err(e) => Err(e),
-            // Unreachable in practice: both parsers accept the same objects.
-            Ok(_) => Err(ObjectError::Syntax("invalid JSON object".into())),
-        },
-    }
-}
-
-fn strip_position(msg: &str) -> String {
+pub(crate) fn strip_position(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_owned(),
         None => msg.to_owned(),
@@ -143,7 +67,7 @@ fn strip_position(msg: &str) -> String {
 /// serde_json's error, phrased as Python's `json` module phrases the most common case:
 /// `Expecting value: line L column C (char N)`, where Python points at the start of the value
 /// it could not read (serde_json points inside it, e.g. at the `o` of `nope`).
-fn python_json_error(e: &serde_json::Error, bytes: &[u8]) -> String {
+pub(crate) fn python_json_error(e: &serde_json::Error, bytes: &[u8]) -> String {
     let msg = e.to_string();
     let at_char = msg.starts_with("expected value") || msg.starts_with("expected ident");
     let at_eof = msg.starts_with("EOF while parsing a value");
@@ -189,28 +113,13 @@ fn python_json_error(e: &serde_json::Error, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::members::{Members, ObjectError};
 
     #[test]
     fn escapes_like_python() {
         let v = serde_json::json!({"n": "José \u{1F600}\u{7f}<&>\n"});
         let out = String::from_utf8(to_python_json(&v).unwrap()).unwrap();
         assert_eq!(out, r#"{"n":"Jos\u00e9 \ud83d\ude00\u007f<&>\n"}"#);
-    }
-
-    #[test]
-    fn duplicates_are_rejected() {
-        assert!(matches!(
-            parse_object(br#"{"a":1,"a":2}"#),
-            Err(ObjectError::Syntax(m)) if m == "duplicate member name \"a\""
-        ));
-        assert!(matches!(
-            parse_object(b"[1]"),
-            Err(ObjectError::NotAnObject)
-        ));
-        assert!(matches!(
-            parse_object(b"nope"),
-            Err(ObjectError::Syntax(m)) if m == "Expecting value: line 1 column 1 (char 0)"
-        ));
     }
 
     #[test]
@@ -237,7 +146,7 @@ mod tests {
             ),
         ];
         for (input, expected) in cases {
-            match parse_object(input) {
+            match Members::<0>::parse(&[], input) {
                 Err(ObjectError::Syntax(m)) => {
                     assert_eq!(m, expected, "{:?}", String::from_utf8_lossy(input))
                 }

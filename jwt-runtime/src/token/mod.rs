@@ -1,12 +1,13 @@
-//! Tokens: creation ([`encode`]), decoding and verification ([`decode`]), and the decoded
-//! [`Claims`] and [`JwtHeader`].
+//! Tokens: creation ([`encode`]), reading ([`decode`]: one strict parse into the model of
+//! [`members`]), the claim rules ([`validate`]), and the decoded [`Claims`] and [`JwtHeader`].
 
-pub(crate) mod b64;
 mod claims;
 pub(crate) mod decode;
 pub(crate) mod encode;
 pub(crate) mod json;
-pub(crate) mod scan;
+pub(crate) mod members;
+pub(crate) mod validate;
 
+pub(crate) use claims::claim;
 pub use claims::{Claims, JwtHeader};
 pub use encode::{Fresh, TokenOptions, TokenType};

@@ -12,14 +12,13 @@
 //! and a form body), then hands the same bytes to that extractor; otherwise the body is passed
 //! on unread.
 
-pub(crate) mod verify;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::Method;
+use axum::http::{header::CONTENT_LENGTH, Method};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
@@ -27,10 +26,10 @@ use crate::config::Location;
 use crate::context::JwtContext;
 use crate::error::{ErrorKind, JwtError};
 use crate::manager::JwtManager;
+use crate::pipeline::{self, Pending, Progress, Spec};
+use crate::token::TokenType;
 
-pub(crate) use verify::{effective_locations, needs_body};
-
-/// Flag bits of a guard's requirements.
+/// Flag bits of a [`Guard`]'s requirements, for using it without the macro.
 pub mod flags {
     /// `optional`: no token is not an error.
     pub const OPTIONAL: u8 = 1;
@@ -47,44 +46,33 @@ pub mod flags {
     pub const WITH_BODY: u8 = 32;
 }
 
-/// The requirements of a protected route: `jwt_required(optional, fresh, refresh,
-/// verify_type, skip_revocation_check, locations)`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Spec {
-    /// `optional`
-    pub optional: bool,
-    /// `fresh`
-    pub fresh: bool,
-    /// `refresh`
-    pub refresh: bool,
-    /// `verify_type` (default true)
-    pub verify_type: bool,
-    /// `skip_revocation_check`
-    pub skip_revocation_check: bool,
-    /// `locations`; empty means the configured `JWT_TOKEN_LOCATION`.
-    pub locations: Vec<Location>,
+/// Decodes the const-generic encoding (flag bits; one location per 4 bits, first lowest).
+fn spec(flag_bits: u8, location_bits: u16) -> Spec {
+    let mut locations = Vec::new();
+    let mut bits = location_bits;
+    while bits != 0 {
+        if let Some(l) = Location::from_code(bits & 0xF) {
+            locations.push(l);
+        }
+        bits >>= 4;
+    }
+    Spec {
+        optional: flag_bits & flags::OPTIONAL != 0,
+        fresh: flag_bits & flags::FRESH != 0,
+        token_type: if flag_bits & flags::REFRESH != 0 {
+            TokenType::Refresh
+        } else {
+            TokenType::Access
+        },
+        verify_type: flag_bits & flags::NO_VERIFY_TYPE == 0,
+        skip_revocation_check: flag_bits & flags::SKIP_REVOCATION_CHECK != 0,
+        locations,
+    }
 }
 
-impl Spec {
-    /// Decodes the const-generic encoding (flag bits; one location per 4 bits, first lowest).
-    pub fn from_bits(flag_bits: u8, location_bits: u16) -> Spec {
-        let mut locations = Vec::new();
-        let mut bits = location_bits;
-        while bits != 0 {
-            if let Some(l) = Location::from_code(bits & 0xF) {
-                locations.push(l);
-            }
-            bits >>= 4;
-        }
-        Spec {
-            optional: flag_bits & flags::OPTIONAL != 0,
-            fresh: flag_bits & flags::FRESH != 0,
-            refresh: flag_bits & flags::REFRESH != 0,
-            verify_type: flag_bits & flags::NO_VERIFY_TYPE == 0,
-            skip_revocation_check: flag_bits & flags::SKIP_REVOCATION_CHECK != 0,
-            locations,
-        }
-    }
+/// The plain `#[jwt_required]` requirements (for extractors that verify on their own).
+pub(crate) fn default_spec() -> Spec {
+    spec(0, 0)
 }
 
 /// Encodes a location list for [`Guard`]'s second parameter.
@@ -115,9 +103,10 @@ enum State {
     Deferred,
 }
 
-/// Marker left in the request extensions when the guard defers to [`JwtBody`].
-#[derive(Clone, Copy, Debug)]
-struct DeferredToBody;
+/// Left in the request extensions when the guard defers to [`JwtBody`]: where the pipeline
+/// stopped.
+#[derive(Clone, Debug)]
+struct Deferred(Pending);
 
 /// A verified request: the extractor behind `#[jwt_required]`.
 ///
@@ -210,19 +199,19 @@ where
             });
         }
         let manager = JwtManager::from_ref(state);
-        let spec = Spec::from_bits(F, L);
-        let locations = effective_locations(&manager, &spec);
-        if F & flags::WITH_BODY != 0 && needs_body(&manager, locations) {
-            parts.extensions.insert(DeferredToBody);
-            return Ok(Guard {
-                state: State::Deferred,
-            });
-        }
-        let ctx = match verify::verify(&manager, parts, None, &spec, locations).await {
-            Ok(Some(ctx)) => Arc::new(ctx),
-            Ok(None) => Arc::new(JwtContext::anonymous(&manager)),
+        let spec = spec(F, L);
+        let with_body = F & flags::WITH_BODY != 0;
+        let ctx = match pipeline::verify_parts(&manager, parts, &spec, with_body).await {
+            Ok(Progress::Done(ctx)) => ctx,
+            Ok(Progress::Pending(pending)) => {
+                parts.extensions.insert(Deferred(pending));
+                return Ok(Guard {
+                    state: State::Deferred,
+                });
+            }
             Err(e) => return Err(manager.error_response(e)),
         };
+        let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)));
         // Later extractors (`CurrentUser<U>`) reuse this verification.
         parts.extensions.insert(Arc::clone(&ctx));
         Ok(Guard {
@@ -261,42 +250,27 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if req.extensions().get::<DeferredToBody>().is_none() {
+        let Some(Deferred(pending)) = req.extensions().get::<Deferred>().cloned() else {
             let inner = T::from_request(req, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
             return Ok(JwtBody { ctx: None, inner });
-        }
+        };
         let manager = JwtManager::from_ref(state);
-        let spec = Spec::from_bits(F, L);
-        let locations = effective_locations(&manager, &spec);
+        let spec = spec(F, L);
         let (mut parts, body) = req.into_parts();
-        // Read only when the token (or the CSRF value) may be in it; otherwise the body goes
-        // to `T` untouched, whatever its size.
-        let (bytes, body) = if verify::body_needed(&manager, &parts, &spec, locations) {
-            let limit = manager.config().json_body_limit;
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => {
-                    let bytes = collected.to_bytes();
-                    (Some(bytes.clone()), Body::from(bytes))
-                }
-                Err(e) => {
-                    let kind = if e.downcast_ref::<LengthLimitError>().is_some() {
-                        ErrorKind::PayloadTooLarge(format!(
-                            "Request body is larger than {limit} bytes"
-                        ))
-                    } else {
-                        ErrorKind::BadRequest("Could not read the request body".into())
-                    };
-                    return Err(manager.error_response(JwtError::new(kind)));
-                }
+        // The body is read only when the pending stage may find what it needs in it;
+        // otherwise it goes to `T` untouched, whatever its size.
+        let (bytes, body) = if pipeline::body_may_help(&parts, &pending) {
+            match read_body(&manager, &parts, body).await {
+                Ok(bytes) => (bytes.clone(), Body::from(bytes)),
+                Err(e) => return Err(manager.error_response(e)),
             }
         } else {
-            (None, body)
+            (axum::body::Bytes::new(), body)
         };
-        let ctx = match verify::verify(&manager, &parts, bytes.as_deref(), &spec, locations).await {
-            Ok(Some(ctx)) => ctx,
-            Ok(None) => JwtContext::anonymous(&manager),
+        let ctx = match pipeline::resume(&manager, &parts, &spec, pending, &bytes).await {
+            Ok(ctx) => ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)),
             Err(e) => return Err(manager.error_response(e)),
         };
         let ctx = Arc::new(ctx);
@@ -309,4 +283,45 @@ where
             inner,
         })
     }
+}
+
+/// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,
+/// the read stops at the limit (413) and at `body_read_timeout` (408), and a broken body is
+/// 400.
+async fn read_body(
+    manager: &JwtManager,
+    parts: &Parts,
+    body: Body,
+) -> Result<axum::body::Bytes, JwtError> {
+    let c = manager.config();
+    let limit = c.json_body_limit;
+    let too_large = || {
+        JwtError::new(ErrorKind::PayloadTooLarge(format!(
+            "Request body is larger than {limit} bytes"
+        )))
+    };
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let read = Limited::new(body, limit).collect();
+    match tokio::time::timeout(body_timeout(c.body_read_timeout), read).await {
+        Err(_) => Err(JwtError::new(ErrorKind::RequestTimeout(
+            "Timed out reading the request body".into(),
+        ))),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(_)) => Err(JwtError::new(ErrorKind::BadRequest(
+            "Could not read the request body".into(),
+        ))),
+    }
+}
+
+/// A zero timeout would refuse every body: treat it as "no time at all to wait" of 1 ms.
+fn body_timeout(d: Duration) -> Duration {
+    d.max(Duration::from_millis(1))
 }

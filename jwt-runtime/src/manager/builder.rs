@@ -1,0 +1,221 @@
+//! [`JwtManagerBuilder`]: the configuration, the clock, the blocklist store and the 15
+//! loaders, checked and turned into a [`JwtManager`].
+
+use std::sync::Arc;
+
+use axum::response::IntoResponse;
+use serde_json::Value;
+
+use super::{Inner, JwtManager};
+use crate::blocklist::BlocklistStore;
+use crate::clock::Clock;
+use crate::config::{validate, ConfigError, JwtConfig};
+use crate::keys::{self, Key};
+use crate::loaders::{self, Loaders, TokenLoader};
+use crate::token::{Claims, JwtHeader};
+
+/// Builds a [`JwtManager`]: configuration, clock, loaders and blocklist store.
+///
+/// ```
+/// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+///
+/// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+///     .token_in_blocklist_loader(|_header: &_, claims: &axum_jwt_extended_runtime::Claims| {
+///         claims.jti() == Some("revoked-jti")
+///     })
+///     .build()
+///     .unwrap();
+/// # let _ = jwt;
+/// ```
+#[must_use]
+pub struct JwtManagerBuilder {
+    pub(super) config: JwtConfig,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) loaders: Loaders,
+    pub(super) blocklist: Option<Arc<dyn BlocklistStore>>,
+}
+
+fn parts_response<R: IntoResponse>(
+    f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+) -> loaders::PartsResponseFn {
+    Arc::new(move |h: &JwtHeader, c: &Claims| f(h, c).into_response())
+}
+
+impl JwtManagerBuilder {
+    /// Uses this clock instead of the system clock (tests).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The store behind the built-in blocklist check and [`JwtManager::revoke_token`].
+    pub fn blocklist(mut self, store: impl BlocklistStore) -> Self {
+        self.blocklist = Some(Arc::new(store));
+        self
+    }
+
+    /// `@jwt.user_identity_loader`: turns the identity passed to `create_*_token` (of type
+    /// `I`) into the identity claim.
+    pub fn user_identity_loader<I: 'static, V: Into<Value>>(
+        mut self,
+        f: impl Fn(&I) -> V + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.user_identity = Some(loaders::identity_fn(move |i: &I| f(i).into()));
+        self
+    }
+
+    /// `@jwt.additional_claims_loader`: extra claims for every new token, from the raw identity.
+    pub fn additional_claims_loader<I: 'static>(
+        mut self,
+        f: impl Fn(&I) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.additional_claims = Some(loaders::identity_fn(f));
+        self
+    }
+
+    /// `@jwt.additional_headers_loader`: extra JOSE header members for every new token.
+    pub fn additional_headers_loader<I: 'static>(
+        mut self,
+        f: impl Fn(&I) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.additional_headers = Some(loaders::identity_fn(f));
+        self
+    }
+
+    /// `@jwt.encode_key_loader`: the signing key for an identity.
+    pub fn encode_key_loader<I: 'static>(
+        mut self,
+        f: impl Fn(&I) -> Key + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.encode_key = Some(loaders::identity_fn(f));
+        self
+    }
+
+    /// `@jwt.decode_key_loader`: the verifying key for an (unverified) header and payload.
+    pub fn decode_key_loader(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> Key + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.decode_key = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.token_in_blocklist_loader`: `true` means revoked. Sync or async; an `Err` denies
+    /// the request with 503.
+    pub fn token_in_blocklist_loader<M>(mut self, f: impl TokenLoader<bool, M>) -> Self {
+        self.loaders.token_in_blocklist = Some(loaders::erase_token_loader(f));
+        self
+    }
+
+    /// `@jwt.token_verification_loader`: `false` gives 400 "User claims verification failed".
+    pub fn token_verification_loader<M>(mut self, f: impl TokenLoader<bool, M>) -> Self {
+        self.loaders.token_verification = Some(loaders::erase_token_loader(f));
+        self
+    }
+
+    /// `@jwt.user_lookup_loader`: the user for a token, or `None` (401 "Error loading the
+    /// user …"). Makes `current_user` available.
+    pub fn user_lookup_loader<U: Send + Sync + 'static, M>(
+        mut self,
+        f: impl TokenLoader<Option<U>, M>,
+    ) -> Self {
+        let typed = loaders::erase_token_loader(f);
+        self.loaders.user_lookup = Some(Arc::new(move |h, c| {
+            let fut = typed(h, c);
+            Box::pin(async move {
+                fut.await
+                    .map(|u| u.map(|u| Arc::new(u) as loaders::AnyUser))
+            })
+        }));
+        self.loaders.user_type = Some((std::any::TypeId::of::<U>(), std::any::type_name::<U>()));
+        self
+    }
+
+    /// `@jwt.expired_token_loader`.
+    pub fn expired_token_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.expired_token = Some(parts_response(f));
+        self
+    }
+
+    /// `@jwt.invalid_token_loader`.
+    pub fn invalid_token_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.invalid_token = Some(Arc::new(move |reason: &str| f(reason).into_response()));
+        self
+    }
+
+    /// `@jwt.unauthorized_loader` (also used for CSRF errors, as in Flask).
+    pub fn unauthorized_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.unauthorized = Some(Arc::new(move |reason: &str| f(reason).into_response()));
+        self
+    }
+
+    /// `@jwt.needs_fresh_token_loader`.
+    pub fn needs_fresh_token_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.needs_fresh_token = Some(parts_response(f));
+        self
+    }
+
+    /// `@jwt.revoked_token_loader`.
+    pub fn revoked_token_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.revoked_token = Some(parts_response(f));
+        self
+    }
+
+    /// `@jwt.token_verification_failed_loader`.
+    pub fn token_verification_failed_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.token_verification_failed = Some(parts_response(f));
+        self
+    }
+
+    /// `@jwt.user_lookup_error_loader`.
+    pub fn user_lookup_error_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.user_lookup_error = Some(parts_response(f));
+        self
+    }
+
+    /// Checks the configuration, builds and self-tests the keys.
+    pub fn build(self) -> Result<JwtManager, ConfigError> {
+        let mut config = self.config;
+        validate(&config)?;
+        let dynamic = self.loaders.encode_key.is_some() || self.loaders.decode_key.is_some();
+        let keys = keys::build(&config, dynamic)?;
+        config.decode_algorithms = config.effective_decode_algorithms();
+        let header_name = axum::http::HeaderName::from_bytes(config.header_name.as_bytes())
+            .map_err(|_| ConfigError::new("JWT_HEADER_NAME", "is not a valid header name"))?;
+        let csrf_methods_upper = config
+            .csrf_methods
+            .iter()
+            .map(|m| m.to_ascii_uppercase())
+            .collect();
+        Ok(JwtManager(Arc::new(Inner {
+            config,
+            keys,
+            clock: self.clock,
+            loaders: self.loaders,
+            blocklist: self.blocklist,
+            csrf_methods_upper,
+            header_name,
+        })))
+    }
+}

@@ -1,0 +1,162 @@
+//! Creating tokens: `create_access_token`, `create_refresh_token`.
+
+use std::any::Any;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::JwtManager;
+use crate::config::Expiry;
+use crate::error::{ErrorKind, JwtError};
+use crate::keys::Signer;
+use crate::token::encode::{self, EncodeInput};
+use crate::token::{Fresh, TokenOptions, TokenType};
+
+impl JwtManager {
+    /// `create_access_token(identity)`: a non-fresh access token with the configured lifetime.
+    pub fn create_access_token<I: Serialize + 'static>(
+        &self,
+        identity: I,
+    ) -> Result<String, JwtError> {
+        self.create_token(TokenType::Access, &identity, TokenOptions::default())
+    }
+
+    /// `create_access_token(identity, fresh=…, expires_delta=…, additional_claims=…,
+    /// additional_headers=…)`.
+    ///
+    /// ```
+    /// # use axum_jwt_extended_runtime::*;
+    /// # let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!")).unwrap();
+    /// let token = jwt
+    ///     .create_access_token_with("alice", TokenOptions::new().fresh(true)
+    ///         .additional_claims(serde_json::json!({"roles": ["admin"]})))
+    ///     .unwrap();
+    /// let claims = jwt.decode_token(&token).unwrap();
+    /// assert_eq!(claims["fresh"], true);
+    /// assert_eq!(claims["roles"][0], "admin");
+    /// ```
+    pub fn create_access_token_with<I: Serialize + 'static>(
+        &self,
+        identity: I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.create_token(TokenType::Access, &identity, options)
+    }
+
+    /// `create_refresh_token(identity)`.
+    pub fn create_refresh_token<I: Serialize + 'static>(
+        &self,
+        identity: I,
+    ) -> Result<String, JwtError> {
+        self.create_token(TokenType::Refresh, &identity, TokenOptions::default())
+    }
+
+    /// `create_refresh_token(identity, expires_delta=…, additional_claims=…,
+    /// additional_headers=…)`. `fresh` is ignored: refresh tokens are never fresh.
+    pub fn create_refresh_token_with<I: Serialize + 'static>(
+        &self,
+        identity: I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.create_token(TokenType::Refresh, &identity, options)
+    }
+
+    fn create_token<I: Serialize + 'static>(
+        &self,
+        token_type: TokenType,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        let inner = &*self.0;
+        let c = &inner.config;
+        let any: &dyn Any = identity;
+        let err = |m: String| JwtError::new(ErrorKind::Encode(m));
+        let identity_value = match inner.loaders.user_identity.as_ref().and_then(|f| f(any)) {
+            Some(v) => v,
+            None => serde_json::to_value(identity)
+                .map_err(|e| err(format!("identity is not JSON-serializable: {e}")))?,
+        };
+        let object = |v: Option<Value>, what: &str| -> Result<Map<String, Value>, JwtError> {
+            match v {
+                None | Some(Value::Null) => Ok(Map::new()),
+                Some(Value::Object(m)) => Ok(m),
+                Some(_) => Err(err(format!("{what} must be a JSON object"))),
+            }
+        };
+        let mut extra_claims = object(
+            inner
+                .loaders
+                .additional_claims
+                .as_ref()
+                .and_then(|f| f(any)),
+            "additional_claims_loader's result",
+        )?;
+        extra_claims.extend(object(options.additional_claims, "additional_claims")?);
+        let mut extra_headers = object(
+            inner
+                .loaders
+                .additional_headers
+                .as_ref()
+                .and_then(|f| f(any)),
+            "additional_headers_loader's result",
+        )?;
+        extra_headers.extend(object(options.additional_headers, "additional_headers")?);
+
+        let expiry = match options.expires_delta {
+            Some(Expiry::After(d)) if d.is_zero() => return Err(err(
+                "expires_delta must be positive; use Expiry::Never for a token that never expires"
+                    .into(),
+            )),
+            Some(e) => e,
+            None => match token_type {
+                TokenType::Access => c.access_token_expires,
+                TokenType::Refresh => c.refresh_token_expires,
+            },
+        };
+        let (header, alg) = encode::build_header(c.algorithm, extra_headers)?;
+        let input = EncodeInput {
+            token_type,
+            identity: identity_value,
+            identity_claim: &c.identity_claim,
+            now: inner.clock.now(),
+            fresh: if token_type == TokenType::Access {
+                options.fresh
+            } else {
+                Fresh::No
+            },
+            expiry,
+            nbf: c.encode_nbf,
+            csrf: c.cookie_csrf_protect,
+            audience: c
+                .encode_audience
+                .as_ref()
+                .filter(|a| !a.is_empty())
+                .map(|a| a.to_json()),
+            issuer: c.encode_issuer.as_deref().filter(|s| !s.is_empty()),
+            extra_claims,
+            extra_headers: Map::new(),
+            algorithm: alg,
+        };
+        let (claims, _, alg) = encode::build_claims(input);
+
+        let dynamic_key = inner.loaders.encode_key.as_ref().and_then(|f| f(any));
+        let signer_owned;
+        let signer: &Signer = match (&dynamic_key, &inner.keys.signer) {
+            (None, Some(s)) if alg == inner.keys.algorithm => s,
+            _ => {
+                let key = dynamic_key
+                    .as_ref()
+                    .or(inner.keys.encode_key.as_ref())
+                    .ok_or_else(|| {
+                        err(
+                            "no signing key: set JWT_PRIVATE_KEY or register an encode_key_loader"
+                                .into(),
+                        )
+                    })?;
+                signer_owned = Signer::new(alg, key).map_err(err)?;
+                &signer_owned
+            }
+        };
+        encode::sign_token(&header, &claims, signer)
+    }
+}

@@ -1,0 +1,274 @@
+//! The one strict parse of a token's header or payload, and the model it builds.
+//!
+//! A segment must be a JSON object whose member names are unique (RFC 7515 §4, RFC 7519 §4:
+//! we reject duplicates rather than let the last one win). Every member is read in full by
+//! serde_json's own `Value` rules, so a lone surrogate, a number out of `f64` range or nesting
+//! deeper than 128 anywhere in the object makes the segment invalid: nothing that a strict
+//! parser would refuse can reach a handler.
+//!
+//! The members a caller names (the registered claims, or `alg`/`kid`/`typ`/`crit`) land in
+//! fixed slots, read without a map lookup; every other member goes to one map. Verification
+//! and `get_jwt()` read this same model: there is no second parser.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// A JSON object split into named slots and the other members.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Members<const N: usize> {
+    names: &'static [&'static str; N],
+    slots: [Option<Value>; N],
+    extra: Map<String, Value>,
+}
+
+impl<const N: usize> Members<N> {
+    /// No members.
+    pub(crate) fn empty(names: &'static [&'static str; N]) -> Self {
+        Members {
+            names,
+            slots: std::array::from_fn(|_| None),
+            extra: Map::new(),
+        }
+    }
+
+    /// The members of a JSON object built in code.
+    pub(crate) fn from_map(names: &'static [&'static str; N], map: Map<String, Value>) -> Self {
+        let mut members = Members::empty(names);
+        for (name, value) in map {
+            match members.index(&name) {
+                Some(i) => members.slots[i] = Some(value),
+                None => {
+                    members.extra.insert(name, value);
+                }
+            }
+        }
+        members
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == name)
+    }
+
+    /// The slot `i` (an index into the names this model was built with).
+    pub(crate) fn slot(&self, i: usize) -> Option<&Value> {
+        self.slots[i].as_ref()
+    }
+
+    /// Fills slot `i` when it is empty.
+    pub(crate) fn default_slot(&mut self, i: usize, value: impl FnOnce() -> Value) {
+        if self.slots[i].is_none() {
+            self.slots[i] = Some(value());
+        }
+    }
+
+    /// The member `name`, wherever it is kept.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        match self.index(name) {
+            Some(i) => self.slot(i),
+            None => self.extra.get(name),
+        }
+    }
+
+    /// Every member, as one JSON object.
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
+        let mut map = self.extra.clone();
+        for (name, slot) in self.names.iter().zip(&self.slots) {
+            if let Some(v) = slot {
+                map.insert((*name).to_owned(), v.clone());
+            }
+        }
+        map
+    }
+
+    /// Parses `json`: a JSON object with unique member names and nothing after it.
+    pub(crate) fn parse(
+        names: &'static [&'static str; N],
+        json: &[u8],
+    ) -> Result<Self, ObjectError> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        Strict(names)
+            .deserialize(&mut de)
+            .and_then(|m| de.end().map(|()| m))
+            .map_err(|e| ObjectError::classify(&e, json))
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reads a JSON object into [`Members`], rejecting duplicate names.
+struct Strict<const N: usize>(&'static [&'static str; N]);
+
+impl<'de, const N: usize> DeserializeSeed<'de> for Strict<N> {
+    type Value = Members<N>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Members<N>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for Strict<N> {
+    type Value = Members<N>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a json object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members<N>, A::Error> {
+        let mut members = Members::empty(self.0);
+        while let Some(Name(name)) = access.next_key()? {
+            let duplicate = match members.index(&name) {
+                Some(i) if members.slots[i].is_some() => true,
+                Some(i) => {
+                    members.slots[i] = Some(access.next_value()?);
+                    false
+                }
+                None if members.extra.contains_key(&*name) => true,
+                None => {
+                    let value = access.next_value()?;
+                    members.extra.insert(name.clone().into_owned(), value);
+                    false
+                }
+            };
+            if duplicate {
+                return Err(de::Error::custom(format_args!("{DUPLICATE} {:?}", &*name)));
+            }
+        }
+        Ok(members)
+    }
+}
+
+const DUPLICATE: &str = "duplicate member name";
+
+/// Why a segment is not a strict JSON object, in Python's words where they exist.
+#[derive(Debug, PartialEq)]
+pub(crate) enum ObjectError {
+    /// Well-formed JSON of another type (PyJWT: "must be a json object").
+    NotAnObject,
+    /// Not JSON, a duplicate name, or a value serde_json refuses.
+    Syntax(String),
+}
+
+impl ObjectError {
+    fn classify(e: &serde_json::Error, json: &[u8]) -> ObjectError {
+        let msg = e.to_string();
+        if msg.starts_with(DUPLICATE) {
+            return ObjectError::Syntax(super::json::strip_position(&msg));
+        }
+        // A type error at the top level: an array, a string… when the input is JSON at all.
+        // This second look runs on the error path only, over at most `max_token_length` bytes.
+        if e.is_data() && serde_json::from_slice::<de::IgnoredAny>(json).is_ok() {
+            return ObjectError::NotAnObject;
+        }
+        ObjectError::Syntax(super::json::python_json_error(e, json))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: [&str; 2] = ["a", "b"];
+
+    fn parse(json: &str) -> Result<Members<2>, ObjectError> {
+        Members::parse(&NAMES, json.as_bytes())
+    }
+
+    #[test]
+    fn slots_and_extra_members() {
+        let m = parse(r#"{"a":1,"x":[true],"b":"s"}"#).unwrap();
+        assert_eq!(m.slot(0), Some(&Value::from(1)));
+        assert_eq!(m.get("b"), Some(&Value::from("s")));
+        assert_eq!(m.get("x"), Some(&serde_json::json!([true])));
+        assert_eq!(m.get("y"), None);
+        assert_eq!(
+            Value::Object(m.to_map()),
+            serde_json::json!({"a": 1, "b": "s", "x": [true]})
+        );
+        let again = Members::from_map(&NAMES, m.to_map());
+        assert!(again == m);
+    }
+
+    #[test]
+    fn duplicates_are_rejected_in_slots_and_extra() {
+        for json in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"x":1,"x":1}"#,
+            r#"{"\u0061":1,"a":2}"#,
+        ] {
+            let name = if json.contains('x') { "x" } else { "a" };
+            assert_eq!(
+                parse(json),
+                Err(ObjectError::Syntax(format!(
+                    "duplicate member name \"{name}\""
+                ))),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_a_strict_parser_refuses_is_refused_in_any_member() {
+        let deep = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        for bad in [
+            r#""\ud800""#.to_owned(),
+            r#""\udc00x""#.to_owned(),
+            "1e400".to_owned(),
+            "-1e400".to_owned(),
+            deep,
+        ] {
+            for json in [format!(r#"{{"x":{bad}}}"#), format!(r#"{{"a":{bad}}}"#)] {
+                assert!(
+                    matches!(parse(&json), Err(ObjectError::Syntax(_))),
+                    "{json:.60} must be refused"
+                );
+            }
+        }
+        // A lone surrogate in a name, too.
+        assert!(matches!(
+            parse(r#"{"\ud800":1}"#),
+            Err(ObjectError::Syntax(_))
+        ));
+        // 127 levels in all (the object and 126 inside it) are fine.
+        let ok = format!(r#"{{"x":{}{}}}"#, "[".repeat(126), "]".repeat(126));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn other_json_types_and_syntax_errors() {
+        assert_eq!(parse("[1]"), Err(ObjectError::NotAnObject));
+        assert_eq!(parse("\"s\""), Err(ObjectError::NotAnObject));
+        assert_eq!(
+            parse("nope"),
+            Err(ObjectError::Syntax(
+                "Expecting value: line 1 column 1 (char 0)".into()
+            ))
+        );
+        assert!(matches!(parse(r#"{"a":1} x"#), Err(ObjectError::Syntax(_))));
+    }
+}
