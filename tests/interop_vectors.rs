@@ -11,7 +11,9 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
-use common::{bearer, config, get as get_req, manager, request, NOW, V1, V2, V3, V4, V5, V6};
+use common::{
+    bearer, config, get as get_req, manager, request, LONG_SECRET, NOW, V1, V2, V3, V4, V5, V6,
+};
 
 const CSRF: &str = "00000000-0000-4000-8000-0000000000c5";
 
@@ -293,7 +295,8 @@ fn mint_header_typ_override_and_removal() {
 #[tokio::test]
 async fn alg_in_additional_headers_changes_the_signing_algorithm() {
     // §4.2: signed with HS384, then refused unless HS384 may be decoded.
-    let jwt = manager(config());
+    // HS384 needs a 48-byte secret (RFC 7518 §3.2).
+    let jwt = manager(JwtConfig::with_secret(LONG_SECRET));
     let token = jwt
         .create_access_token_with(
             "u",
@@ -316,7 +319,7 @@ async fn alg_in_additional_headers_changes_the_signing_algorithm() {
 
     let both = manager(JwtConfig {
         decode_algorithms: vec![Algorithm::HS384],
-        ..config()
+        ..JwtConfig::with_secret(LONG_SECRET)
     });
     let r = get_req(
         &app(both),

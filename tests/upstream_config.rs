@@ -12,7 +12,7 @@ use axum_jwt_extended::{
     Algorithm, Audience, ConfigError, Expiry, JwtConfig, JwtManager, Location, PemKey, SameSite,
 };
 
-use common::SECRET;
+use common::{LONG_SECRET, SECRET};
 
 fn lookup(vars: &[(&str, &str)]) -> Result<JwtConfig, ConfigError> {
     let map: HashMap<String, String> = vars
@@ -265,7 +265,7 @@ fn test_override_configs() {
     let err = build_err(c.clone());
     assert_eq!(err.option(), "JWT_SECRET_KEY");
     let jwt = JwtManager::new(JwtConfig {
-        secret_key: Some("k".repeat(64).into()),
+        secret_key: Some(LONG_SECRET.into()),
         ..c
     })
     .unwrap();
@@ -468,13 +468,13 @@ fn test_short_secret_is_refused() {
     ] {
         let err = build_err(JwtConfig {
             algorithm: alg,
-            ..JwtConfig::with_secret("s".repeat(min - 1))
+            ..JwtConfig::with_secret(&LONG_SECRET[..min - 1])
         });
         assert_eq!(err.option(), "JWT_SECRET_KEY", "{alg:?}");
         assert!(err.message().contains(&format!("at least {min}")), "{err}");
         assert!(JwtManager::new(JwtConfig {
             algorithm: alg,
-            ..JwtConfig::with_secret("s".repeat(min))
+            ..JwtConfig::with_secret(&LONG_SECRET[..min])
         })
         .is_ok());
     }
@@ -558,7 +558,7 @@ fn test_missing_algorithm_in_decode_algorithms() {
     // Within one family the algorithm is appended, as in Flask.
     let jwt = JwtManager::new(JwtConfig {
         decode_algorithms: vec![Algorithm::HS512],
-        ..JwtConfig::with_secret(SECRET)
+        ..JwtConfig::with_secret(LONG_SECRET)
     })
     .unwrap();
     assert_eq!(
@@ -568,7 +568,7 @@ fn test_missing_algorithm_in_decode_algorithms() {
     // Not appended twice.
     let jwt = JwtManager::new(JwtConfig {
         decode_algorithms: vec![Algorithm::HS256, Algorithm::HS384],
-        ..JwtConfig::with_secret(SECRET)
+        ..JwtConfig::with_secret(LONG_SECRET)
     })
     .unwrap();
     assert_eq!(

@@ -18,7 +18,9 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
-use common::{bearer, builder, config, get as get_req, manager, request, Reply, NOW, SECRET};
+use common::{
+    bearer, builder, config, get as get_req, manager, request, Reply, LONG_SECRET, NOW, SECRET,
+};
 
 // ---- crafting tokens -----------------------------------------------------------------------
 
@@ -811,7 +813,7 @@ async fn test_different_token_algorithm() {
     let token = manager(config()).create_access_token("username").unwrap();
     let (app, _) = app_for(JwtConfig {
         algorithm: Algorithm::HS512,
-        secret_key: Some("x".repeat(64).into()),
+        secret_key: Some(LONG_SECRET.into()),
         ..JwtConfig::default()
     });
     assert_msg(
@@ -828,18 +830,19 @@ async fn test_hs512_token_needs_hs512_in_decode_algorithms() {
         craft::b64(r#"{"alg":"HS512","typ":"JWT"}"#),
         craft::b64(r#"{"sub":"username"}"#)
     );
-    let token = format!("{input}.{}", craft::hs512(&input, SECRET.as_bytes()));
+    let token = format!("{input}.{}", craft::hs512(&input, LONG_SECRET.as_bytes()));
 
-    let (app, _) = default_app();
+    let (app, _) = app_for(JwtConfig::with_secret(LONG_SECRET));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
         "The specified alg value is not allowed",
     );
 
+    // HS512 needs a 64-byte secret (RFC 7518 §3.2).
     let (app, jwt) = app_for(JwtConfig {
         decode_algorithms: vec![Algorithm::HS256, Algorithm::HS512],
-        ..config()
+        ..JwtConfig::with_secret(LONG_SECRET)
     });
     let r = with_token(&app, "/protected", &token).await;
     assert_eq!(r.status, 200, "{}", r.text);

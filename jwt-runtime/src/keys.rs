@@ -215,6 +215,42 @@ fn looks_like_public_key_material(secret: &[u8]) -> bool {
         || t.starts_with(b"ssh-")
         || t.starts_with(b"ecdsa-sha2-")
         || t.starts_with(b"{")
+        || is_base64_der(t)
+}
+
+/// A PEM body without its armour (`MIIBIjANBgkq…`): standard base64 of one DER `SEQUENCE`
+/// whose length is the whole input.
+fn is_base64_der(t: &[u8]) -> bool {
+    use base64::Engine;
+    let compact: Vec<u8> = t
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&compact) else {
+        return false;
+    };
+    let (len, header) = match der.as_slice() {
+        [0x30, n, ..] if *n < 0x80 => (usize::from(*n), 2),
+        [0x30, 0x81, n, ..] => (usize::from(*n), 3),
+        [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
+        _ => return false,
+    };
+    header + len == der.len()
+}
+
+/// A secret that is a short pattern repeated (`aaaa…`, `passwordpassword…`) or made of very few
+/// distinct bytes: whatever its length, it is guessable.
+fn is_low_entropy(secret: &[u8]) -> bool {
+    let repeats = (1..=secret.len() / 2)
+        .take(16)
+        .any(|p| secret.len() % p == 0 && secret.chunks(p).all(|c| c == &secret[..p]));
+    let mut seen = [false; 256];
+    for b in secret {
+        seen[usize::from(*b)] = true;
+    }
+    let distinct = seen.iter().filter(|s| **s).count();
+    repeats || distinct < 8
 }
 
 /// Installs jsonwebtoken's crypto provider explicitly, so that feature unification (an app
@@ -259,21 +295,36 @@ pub(crate) fn build(c: &JwtConfig, dynamic_keys: bool) -> Result<Keys, ConfigErr
                 ))
             }
             Some(s) => {
-                let min = min_secret_len(c.algorithm);
+                // The longest minimum of every algorithm the key is used with (RFC 7518 §3.2).
+                let (alg, min) = algs
+                    .iter()
+                    .map(|a| (*a, min_secret_len(*a)))
+                    .chain([(c.algorithm, min_secret_len(c.algorithm))])
+                    .max_by_key(|(_, min)| *min)
+                    .unwrap_or((c.algorithm, 32));
                 if s.0.len() < min {
                     return Err(ConfigError::new(
                         "JWT_SECRET_KEY",
                         format!(
-                            "is {} bytes; {:?} needs at least {min} random bytes (RFC 7518 §3.2)",
+                            "is {} bytes; {alg:?} needs at least {min} random bytes (RFC 7518 \
+                             §3.2): make one with `openssl rand -hex {min}`",
                             s.0.len(),
-                            c.algorithm
+                        ),
+                    ));
+                }
+                if is_low_entropy(&s.0) {
+                    return Err(ConfigError::new(
+                        "JWT_SECRET_KEY",
+                        format!(
+                            "is a short pattern repeated or has very few distinct characters, so \
+                             it can be guessed: make a random one with `openssl rand -hex {min}`"
                         ),
                     ));
                 }
                 if looks_like_public_key_material(&s.0) {
                     return Err(ConfigError::new(
                         "JWT_SECRET_KEY",
-                        "looks like public key material (PEM, SSH or JWK); an HMAC secret must be \
+                        "looks like key material (PEM, a base64 DER key body, SSH or JWK); an HMAC secret must be \
                          random bytes, and public keys belong in JWT_PUBLIC_KEY",
                     ));
                 }

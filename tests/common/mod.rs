@@ -24,6 +24,10 @@ pub const V4: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmcmVzaCI6ZmFsc2UsI
 pub const V5: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmcmVzaCI6MTcwMDAwMDMwMC41LCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMSIsInR5cGUiOiJhY2Nlc3MiLCJzdWIiOiJpbnRlcm9wLXVzZXIiLCJuYmYiOjE3MDAwMDAwMDAsImNzcmYiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwYzUifQ.ct5dlzAScEmagf75hBMqZxvioaIqlEI3yMClWrvLkfE";
 pub const V6: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImtleS0xIiwidHlwIjoiSldUIn0.eyJmcmVzaCI6ZmFsc2UsImlhdCI6MTcwMDAwMDAwMCwianRpIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwidHlwZSI6ImFjY2VzcyIsInN1YiI6ImludGVyb3AtdXNlciIsIm5iZiI6MTcwMDAwMDAwMCwiY3NyZiI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDBjNSJ9.qjurg3yBi5eqCB57WenRG35HFfevX26AbP9vqmT9ixY";
 
+/// A random 64-byte secret, long enough for HS512 (RFC 7518 §3.2); any prefix of 32 or more
+/// bytes is a valid secret too.
+pub const LONG_SECRET: &str = "9f2c4e81a7d05b3c6e19f8a2d4b70c5e3a8f61d29b0e47c5f1a3d8e62b9c07f4";
+
 /// The default configuration with the interop secret.
 pub fn config() -> JwtConfig {
     JwtConfig::with_secret(SECRET)

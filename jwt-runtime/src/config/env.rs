@@ -43,13 +43,26 @@ fn parse_algorithm(name: &str, v: &str) -> Result<Algorithm, ConfigError> {
         .map_err(|_| ConfigError::new(name, format!("unknown algorithm {v:?}")))
 }
 
-fn parse_audience(v: &str) -> Option<Audience> {
+/// A comma-separated list that is set: it must name at least one value (`","` or `" "` would
+/// silently turn a check off).
+fn parse_set_list(name: &str, v: &str) -> Result<Vec<String>, ConfigError> {
     let list = parse_list(v);
-    match list.len() {
-        0 => None,
-        1 if !v.contains(',') => Some(Audience::One(list.into_iter().next()?)),
-        _ => Some(Audience::Many(list)),
+    if list.is_empty() {
+        return Err(ConfigError::new(
+            name,
+            format!("is set to {v:?}, which names no value: unset it, or list at least one"),
+        ));
     }
+    Ok(list)
+}
+
+fn parse_audience(name: &str, v: &str) -> Result<Audience, ConfigError> {
+    let mut list = parse_set_list(name, v)?;
+    Ok(if list.len() == 1 && !v.contains(',') {
+        Audience::One(list.remove(0))
+    } else {
+        Audience::Many(list)
+    })
 }
 
 fn non_empty(v: String) -> Option<String> {
@@ -173,14 +186,13 @@ pub(super) fn from_lookup(
         }
     }
     if let Some(v) = get("JWT_DECODE_AUDIENCE") {
-        c.decode_audience = parse_audience(&v);
+        c.decode_audience = Some(parse_audience("JWT_DECODE_AUDIENCE", &v)?);
     }
     if let Some(v) = get("JWT_ENCODE_AUDIENCE") {
-        c.encode_audience = parse_audience(&v);
+        c.encode_audience = Some(parse_audience("JWT_ENCODE_AUDIENCE", &v)?);
     }
     if let Some(v) = get("JWT_DECODE_ISSUER") {
-        let list = parse_list(&v);
-        c.decode_issuer = if list.is_empty() { None } else { Some(list) };
+        c.decode_issuer = Some(parse_set_list("JWT_DECODE_ISSUER", &v)?);
     }
     if let Some(v) = get("JWT_ENCODE_ISSUER") {
         c.encode_issuer = non_empty(v);
@@ -212,7 +224,7 @@ pub(super) fn from_lookup(
         };
     }
     if let Some(v) = get("JWT_CSRF_METHODS") {
-        c.csrf_methods = parse_list(&v);
+        c.csrf_methods = parse_set_list("JWT_CSRF_METHODS", &v)?;
     }
     Ok(c)
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 pub use jsonwebtoken::Algorithm;
 
-pub(crate) use validate::validate;
+pub(crate) use validate::{validate, warnings};
 
 /// Where a token may be found in a request (`JWT_TOKEN_LOCATION`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

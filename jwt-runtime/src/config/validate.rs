@@ -54,6 +54,58 @@ fn expiry(option: &str, value: Expiry) -> Result<(), ConfigError> {
     }
 }
 
+/// Claims with a meaning of their own, which the identity claim must not replace.
+const RESERVED_CLAIMS: [&str; 9] = [
+    "iat", "nbf", "exp", "iss", "aud", "jti", "type", "fresh", "csrf",
+];
+
+/// The methods HTTP defines; `JWT_CSRF_METHODS` takes these only.
+const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+];
+
+fn csrf_methods(c: &JwtConfig) -> Result<(), ConfigError> {
+    if c.cookie_csrf_protect && c.csrf_methods.is_empty() {
+        return Err(ConfigError::new(
+            "JWT_CSRF_METHODS",
+            "is empty, which turns CSRF protection off for every method: list the methods to \
+             check (default POST, PUT, PATCH, DELETE), or set JWT_COOKIE_CSRF_PROTECT=false",
+        ));
+    }
+    for m in &c.csrf_methods {
+        if !METHODS.iter().any(|k| k.eq_ignore_ascii_case(m)) {
+            return Err(ConfigError::new(
+                "JWT_CSRF_METHODS",
+                format!(
+                    "{m:?} is not an HTTP method (expected some of {})",
+                    METHODS.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Warnings about a configuration that starts but is probably not what was meant.
+pub(crate) fn warnings(c: &JwtConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    let uses_cookies = c.token_location.contains(&super::Location::Cookies);
+    if uses_cookies
+        && c.cookie_csrf_protect
+        && !c
+            .csrf_methods
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("POST"))
+    {
+        out.push(format!(
+            "JWT_CSRF_METHODS is {:?}, without POST: cookie-authenticated POST requests are not \
+             checked for CSRF",
+            c.csrf_methods
+        ));
+    }
+    out
+}
+
 /// Checks everything but the keys (see `keys.rs`).
 pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     if c.token_location.is_empty() {
@@ -73,6 +125,16 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     expiry("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires)?;
     expiry("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires)?;
     non_empty("JWT_IDENTITY_CLAIM", &c.identity_claim)?;
+    if RESERVED_CLAIMS.contains(&c.identity_claim.as_str()) {
+        return Err(ConfigError::new(
+            "JWT_IDENTITY_CLAIM",
+            format!(
+                "{:?} is a claim that tokens already carry with its own meaning; use \"sub\" \
+                 (the default) or a name of your own, such as \"identity\"",
+                c.identity_claim
+            ),
+        ));
+    }
     non_empty("JWT_ERROR_MESSAGE_KEY", &c.error_message_key)?;
     header_name("JWT_HEADER_NAME", &c.header_name)?;
     if c.header_type.chars().any(char::is_whitespace) || c.header_type.contains(',') {
@@ -109,14 +171,7 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     header_name("JWT_REFRESH_CSRF_HEADER_NAME", &c.refresh_csrf_header_name)?;
     non_empty("JWT_ACCESS_CSRF_FIELD_NAME", &c.access_csrf_field_name)?;
     non_empty("JWT_REFRESH_CSRF_FIELD_NAME", &c.refresh_csrf_field_name)?;
-    for m in &c.csrf_methods {
-        if axum::http::Method::from_bytes(m.as_bytes()).is_err() {
-            return Err(ConfigError::new(
-                "JWT_CSRF_METHODS",
-                format!("{m:?} is not an HTTP method"),
-            ));
-        }
-    }
+    csrf_methods(c)?;
     non_empty("JWT_QUERY_STRING_NAME", &c.query_string_name)?;
     non_empty("JWT_JSON_KEY", &c.json_key)?;
     non_empty("JWT_REFRESH_JSON_KEY", &c.refresh_json_key)?;

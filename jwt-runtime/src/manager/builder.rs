@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{Inner, JwtManager};
 use crate::blocklist::BlocklistStore;
 use crate::clock::Clock;
-use crate::config::{validate, ConfigError, JwtConfig};
+use crate::config::{validate, warnings, ConfigError, JwtConfig};
 use crate::keys::{self, Key};
 use crate::loaders::{self, Loaders, TokenLoader};
 use crate::token::{Claims, JwtHeader};
@@ -198,6 +198,9 @@ impl JwtManagerBuilder {
     pub fn build(self) -> Result<JwtManager, ConfigError> {
         let mut config = self.config;
         validate(&config)?;
+        for warning in warnings(&config) {
+            tracing::warn!(target: "axum_jwt_extended", "{warning}");
+        }
         let dynamic = self.loaders.encode_key.is_some() || self.loaders.decode_key.is_some();
         let keys = keys::build(&config, dynamic)?;
         config.decode_algorithms = config.effective_decode_algorithms();
