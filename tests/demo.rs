@@ -1,4 +1,4 @@
-//! The demo app's contract (shared/design/demo.md), driven in-process through its real router
+//! The demo app's contract (examples/demo/README.md), driven in-process through its real router
 //! (`examples/demo/app.rs`): every route, header / cookie / query-string / JSON-body clients,
 //! logout revoking, the admin check, the custom error key, OPTIONS.
 

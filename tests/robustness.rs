@@ -1,4 +1,4 @@
-//! Hostile and extreme input (shared/reference/security.md): RFC vectors, forged and malformed
+//! Hostile and extreme input (RFC 8725, RFC 7515/7519 and OWASP's JWT guidance): RFC vectors, forged and malformed
 //! tokens, oversized and duplicated members, extreme lifetimes. Nothing panics, nothing is a 500,
 //! and no forged token is ever accepted.
 

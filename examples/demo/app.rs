@@ -1,5 +1,5 @@
-//! The demo's users, state and routes (see `shared/design/demo.md`), built from a
-//! configuration. `main.rs` reads the environment and serves it; `tests/demo.rs` drives the
+//! The demo's users, state and routes (the contract is in `examples/demo/README.md`), built
+//! from a configuration. `main.rs` reads the environment and serves it; `tests/demo.rs` drives the
 //! same router in-process.
 
 use std::collections::HashMap;
@@ -20,7 +20,6 @@ use axum_jwt_extended::{
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
-use subtle::ConstantTimeEq;
 
 // ---- users ---------------------------------------------------------------------------------
 
@@ -28,25 +27,33 @@ use subtle::ConstantTimeEq;
 struct User {
     username: String,
     roles: Vec<String>,
-    salt: [u8; 16],
-    password_hash: [u8; 32],
+    /// An argon2id PHC string (`$argon2id$v=19$…`).
+    password_hash: String,
 }
 
-const PBKDF2_ROUNDS: u32 = 50_000;
+fn hash_password(password: &str) -> String {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
 
-fn hash_password(password: &str, salt: &[u8; 16]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt, PBKDF2_ROUNDS, &mut out);
-    out
+fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn make_user(username: &str, password: &str, roles: &[&str]) -> User {
-    let salt: [u8; 16] = rand::random();
     User {
         username: username.to_owned(),
         roles: roles.iter().map(|r| r.to_string()).collect(),
-        salt,
-        password_hash: hash_password(password, &salt),
+        password_hash: hash_password(password),
     }
 }
 
@@ -60,19 +67,23 @@ fn users() -> Users {
     Arc::new(list.into_iter().map(|u| (u.username.clone(), u)).collect())
 }
 
-/// Checks a password in constant time; unknown users cost the same as known ones.
-fn authenticate<'a>(users: &'a Users, username: &str, password: &str) -> Option<&'a User> {
-    static DUMMY_SALT: [u8; 16] = [7; 16];
-    match users.get(username) {
-        Some(u) => {
-            let candidate = hash_password(password, &u.salt);
-            bool::from(candidate.ct_eq(&u.password_hash)).then_some(u)
-        }
-        None => {
-            let _ = hash_password(password, &DUMMY_SALT);
-            None
-        }
-    }
+/// At most this many password checks run at once, each on the blocking pool: a flood of
+/// logins waits its turn instead of stalling the async workers that serve every other route.
+const CONCURRENT_HASHES: usize = 2;
+
+/// Checks a password (argon2id, on the blocking pool); unknown users cost the same as known
+/// ones.
+async fn authenticate(app: &AppState, username: &str, password: String) -> Option<User> {
+    let user = app.users.get(username).cloned();
+    let _permit = app.hashing.acquire().await.ok()?;
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => app.dummy_hash.clone(),
+    };
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    user.filter(|_| ok)
 }
 
 // ---- state ---------------------------------------------------------------------------------
@@ -81,6 +92,10 @@ fn authenticate<'a>(users: &'a Users, username: &str, password: &str) -> Option<
 struct AppState {
     jwt: JwtManager,
     users: Users,
+    /// Limits the password checks running at once.
+    hashing: Arc<tokio::sync::Semaphore>,
+    /// Checked against for unknown users, so that they cost what a known user costs.
+    dummy_hash: String,
     /// Proof, checked at start-up, that the user lookup loader returns `User`.
     user_lookup: UserLookup<User>,
 }
@@ -142,24 +157,30 @@ async fn health() -> Json<&'static str> {
     Json("ok")
 }
 
-#[derive(Deserialize)]
-struct LoginBody {
-    username: String,
-    password: String,
+/// The login body: a JSON object with the strings `username` and `password` (serde alone
+/// would also take the array `["user", "pass"]`).
+fn login_body(body: &Value) -> Option<(&str, &str)> {
+    let object = body.as_object()?;
+    let field = |name: &str| object.get(name).and_then(Value::as_str);
+    Some((field("username")?, field("password")?))
 }
 
-async fn login(State(app): State<AppState>, body: DemoJson<LoginBody>) -> Response {
-    let DemoJson(LoginBody { username, password }) = body;
-    let Some(user) = authenticate(&app.users, &username, &password) else {
+async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
+    let DemoJson(body) = body;
+    let Some((username, password)) = login_body(&body) else {
+        return app.error(
+            StatusCode::BAD_REQUEST,
+            "Expected a JSON object with the strings \"username\" and \"password\"",
+        );
+    };
+    let Some(user) = authenticate(&app, username, password.to_owned()).await else {
         return app.error(StatusCode::UNAUTHORIZED, "Bad username or password");
     };
     let issue = || -> Result<Response, JwtError> {
-        let access = app.jwt.create_access_token_with(
-            user.username.clone(),
-            TokenOptions::new()
-                .fresh(true)
-                .additional_claims(json!({ "roles": user.roles })),
-        )?;
+        // `roles` comes from the additional claims loader, as on every access token.
+        let access = app
+            .jwt
+            .create_access_token_with(user.username.clone(), TokenOptions::new().fresh(true))?;
         let refresh = app.jwt.create_refresh_token(user.username.clone())?;
         let body = Json(json!({ "access_token": access, "refresh_token": refresh }));
         if app.cookie_mode() {
@@ -171,7 +192,7 @@ async fn login(State(app): State<AppState>, body: DemoJson<LoginBody>) -> Respon
             Ok(body.into_response())
         }
     };
-    issue().unwrap_or_else(IntoResponse::into_response)
+    issue().unwrap_or_else(|e| app.jwt.error_response(e))
 }
 
 #[jwt_required]
@@ -191,7 +212,12 @@ async fn fresh() -> Result<Json<Value>, NoJwtContext> {
 
 #[jwt_required(refresh)]
 async fn refresh(State(app): State<AppState>) -> Response {
-    let identity = get_jwt_identity().ok().flatten().unwrap_or(Value::Null);
+    // The demo's identities are user names: the additional claims loader adds their roles.
+    let identity = get_jwt_identity()
+        .ok()
+        .flatten()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let issue = || -> Result<Response, JwtError> {
         let access = app.jwt.create_access_token(identity)?;
         let body = Json(json!({ "access_token": access }));
@@ -202,7 +228,7 @@ async fn refresh(State(app): State<AppState>) -> Response {
             Ok(body.into_response())
         }
     };
-    issue().unwrap_or_else(IntoResponse::into_response)
+    issue().unwrap_or_else(|e| app.jwt.error_response(e))
 }
 
 #[jwt_required]
@@ -233,7 +259,7 @@ async fn logout(State(app): State<AppState>) -> Response {
         return NoJwtContext::Outside.into_response();
     };
     if let Err(e) = app.jwt.revoke_token(&claims).await {
-        return e.into_response();
+        return app.jwt.error_response(e);
     }
     let msg = if claims.token_type() == Some("refresh") {
         "Refresh token revoked"
@@ -287,12 +313,19 @@ fn build_manager(
     users: Users,
 ) -> Result<JwtManager, String> {
     let lookup_users = users.clone();
-    let mut builder = JwtManager::builder(config).user_lookup_loader(
-        move |_header: &JwtHeader, claims: &Claims| {
-            let identity = claims.get_str("sub").unwrap_or_default();
+    let claim_users = users.clone();
+    let identity_claim = config.identity_claim.clone();
+    let mut builder = JwtManager::builder(config)
+        // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default).
+        .user_lookup_loader(move |_header: &JwtHeader, claims: &Claims| {
+            let identity = claims.get_str(&identity_claim).unwrap_or_default();
             lookup_users.get(identity).cloned()
-        },
-    );
+        })
+        // Every access token carries the user's roles, the refreshed ones too.
+        .additional_claims_loader(move |username: &String| match claim_users.get(username) {
+            Some(u) => json!({ "roles": u.roles }),
+            None => json!({}),
+        });
     builder = match redis_url {
         Some(url) if !url.is_empty() => redis_store(builder, url)?,
         _ => builder.blocklist(MemoryBlocklist::new()),
@@ -309,16 +342,21 @@ fn redis_store(
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     let store = axum_jwt_extended::RedisBlocklist::new(url)
         .map_err(|e| format!("invalid REDIS_URL: {e}"))?;
-    // Never print credentials: `redis://user:password@host` is shown as `redis://…@host`.
-    let shown = match url.split_once('@') {
-        Some((scheme_and_user, host)) => {
-            let scheme = scheme_and_user.split("://").next().unwrap_or("redis");
-            format!("{scheme}://…@{host}")
-        }
-        None => url.to_owned(),
-    };
-    println!("revocations are kept in Redis at {shown}");
+    println!("revocations are kept in Redis at {}", shown_url(url));
     Ok(builder.blocklist(store))
+}
+
+/// A URL without its credentials, for printing: `redis://user:p@ss@host/0` is shown as
+/// `redis://host/0`. A URL that does not parse is not shown at all.
+pub fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => "(an unparsable URL)".to_owned(),
+    }
 }
 
 #[cfg(not(feature = "redis"))]
@@ -359,5 +397,7 @@ pub fn demo(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String
         jwt,
         users,
         user_lookup,
+        hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+        dummy_hash: hash_password("not a password of anyone"),
     }))
 }

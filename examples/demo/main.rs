@@ -6,11 +6,12 @@
 //! ```
 //!
 //! Configuration comes from `JWT_*` environment variables with flask-jwt-extended's names; see
-//! `shared/design/demo.md` for the routes.
+//! `examples/demo/README.md` for the routes (the demo's contract).
 
 mod app;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum_jwt_extended::JwtConfig;
 
@@ -34,6 +35,9 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
     let fail = |e: String| -> ! {
         eprintln!("demo: {e}");
         std::process::exit(2);
@@ -65,11 +69,54 @@ async fn main() {
         }
     };
     println!("demo listening on http://{addr}");
-    if let Err(e) = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("demo: server error: {e}");
-        std::process::exit(1);
+    serve(listener, router).await;
+}
+
+/// How long a client may take to send its request head, and its body.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves HTTP/1.1 and HTTP/2 with read timeouts (which `axum::serve` does not set): a client
+/// that stalls in its headers is dropped, one that stalls in its body gets 408. Stops cleanly
+/// on Ctrl-C / SIGTERM, letting requests in flight finish.
+async fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use tower::ServiceExt;
+
+    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        BODY_READ_TIMEOUT,
+    ));
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    eprintln!("demo: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = hyper::service::service_fn({
+            let router = router.clone();
+            move |req: hyper::Request<hyper::body::Incoming>| {
+                router.clone().oneshot(req.map(axum::body::Body::new))
+            }
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
     }
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }

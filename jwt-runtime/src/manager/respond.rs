@@ -11,6 +11,15 @@ impl JwtManager {
     /// The response for an error: the matching response loader's, or Flask's default with
     /// `JWT_ERROR_MESSAGE_KEY`.
     pub fn error_response(&self, err: JwtError) -> Response {
+        if let ErrorKind::StoreUnavailable(public) = err.kind() {
+            // The cause goes to the logs only; the client sees the fixed message.
+            let cause = std::error::Error::source(&err).map(ToString::to_string);
+            tracing::warn!(
+                target: "axum_jwt_extended",
+                cause = cause.as_deref().unwrap_or("none"),
+                "request denied: {public}"
+            );
+        }
         let l = &self.0.loaders;
         let key = &self.0.config.error_message_key;
         let parts_loader = |loader: &Option<loaders::PartsResponseFn>| {
