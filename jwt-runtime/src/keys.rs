@@ -244,7 +244,7 @@ fn is_base64_der(t: &[u8]) -> bool {
 fn is_low_entropy(secret: &[u8]) -> bool {
     let repeats = (1..=secret.len() / 2)
         .take(16)
-        .any(|p| secret.len() % p == 0 && secret.chunks(p).all(|c| c == &secret[..p]));
+        .any(|p| secret.len().is_multiple_of(p) && secret.chunks(p).all(|c| c == &secret[..p]));
     let mut seen = [false; 256];
     for b in secret {
         seen[usize::from(*b)] = true;

@@ -34,7 +34,7 @@ pub mod token;
 
 #[cfg(feature = "redis")]
 pub use blocklist::RedisBlocklist;
-pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError};
+pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Algorithm, Audience, ConfigError, Expiry, JwtConfig, Location, PemKey, SameSite, Secret,

@@ -1,40 +1,106 @@
-//! An in-process blocklist. Readers never wait on each other: the maps sit behind sharded
-//! read-write locks and a check only takes a read lock on one shard.
+//! An in-process blocklist, compact and bounded.
+//!
+//! Each revoked `jti` is kept as a 128-bit keyed hash (SipHash-1-3) and a 4-byte expiry, not
+//! as a string: about 25 bytes a slot, so a million revocations fit in about 52 MB. Two
+//! different `jti`s share a hash with a chance of about n²/2¹²⁹ — never, in practice — and
+//! the key is random per store. The maps sit behind sharded read-write locks, so a check
+//! only takes a read lock on one shard. Expired entries are purged on every insert that finds
+//! the shard grown to twice its size after the last purge, and at least once a minute; a
+//! store at its capacity purges, and if it is still full a revocation fails (503) rather than
+//! being dropped.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use super::{BlocklistStore, StoreError};
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use super::{BlocklistStore, StoreError, Verdict};
 use crate::loaders::BoxFuture;
 
 const SHARDS: usize = 16;
+/// The default [`MemoryBlocklist::with_capacity`].
+pub const DEFAULT_CAPACITY: usize = 1_000_000;
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+/// The expiry of an entry kept forever.
+const FOREVER: u32 = u32::MAX;
 
-type Shard<V> = RwLock<HashMap<String, (V, Option<Instant>)>>;
+/// A 128-bit keyed hash of a `jti` or identity.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64, u64);
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// The keys are already uniform hashes: the map uses their first word as is.
+#[derive(Clone, Copy, Default)]
+struct Prehashed;
+
+struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached: a `Key` hashes through `write_u64`. Kept total all the same.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
 
 #[derive(Default)]
-struct Maps {
-    jtis: Vec<Shard<()>>,
-    identities: Vec<Shard<u64>>,
+struct Shard {
+    /// `jti` hash → expiry (seconds since the store's start; [`FOREVER`]).
+    jtis: HashMap<Key, u32, Prehashed>,
+    /// Identity hash → cut-off (seconds since the epoch). Kept forever.
+    identities: HashMap<Key, u64, Prehashed>,
+    /// Purge when `jtis` reaches this size…
+    purge_at_len: usize,
+    /// …or on the first insert after this moment (seconds since the store's start).
+    purge_at_time: u32,
+}
+
+struct Inner {
+    shards: Vec<RwLock<Shard>>,
+    keys: (u64, u64),
+    started: Instant,
+    capacity: usize,
+    len: AtomicUsize,
     /// Whether any identity cut-off was ever recorded (most apps never record one).
     any_identity: AtomicBool,
 }
 
 /// In-memory blocklist: entries expire when the token would have. Shared by clones; not
-/// shared across processes (use the Redis store for that).
+/// shared across processes (use a Redis or SQL store for that).
 ///
 /// ```
 /// # use axum_jwt_extended_runtime::{BlocklistStore, MemoryBlocklist};
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let store = MemoryBlocklist::new();
 /// store.revoke("jti-1", None).await.unwrap();
-/// assert!(store.is_revoked("jti-1").await.unwrap());
-/// assert!(!store.is_revoked("jti-2").await.unwrap());
+/// assert!(store.check("jti-1", None).await.unwrap().jti_revoked);
+/// assert!(!store.check("jti-2", None).await.unwrap().jti_revoked);
 /// # }
 /// ```
 #[derive(Clone)]
-pub struct MemoryBlocklist(Arc<Maps>);
+pub struct MemoryBlocklist(Arc<Inner>);
 
 impl Default for MemoryBlocklist {
     fn default() -> Self {
@@ -44,79 +110,170 @@ impl Default for MemoryBlocklist {
 
 impl std::fmt::Debug for MemoryBlocklist {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MemoryBlocklist")
+        f.debug_struct("MemoryBlocklist")
+            .field("len", &self.len())
+            .field("capacity", &self.0.capacity)
+            .finish()
     }
 }
 
-/// FNV-1a: only spreads keys over shards (the maps themselves keep std's DoS-resistant hash).
-fn shard_of(key: &str) -> usize {
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    (h as usize) % SHARDS
+fn read(lock: &RwLock<Shard>) -> std::sync::RwLockReadGuard<'_, Shard> {
+    lock.read().unwrap_or_else(|p| p.into_inner())
 }
 
-fn get<V: Copy>(shards: &[Shard<V>], key: &str) -> Option<V> {
-    let shard = shards[shard_of(key)]
-        .read()
-        .unwrap_or_else(|p| p.into_inner());
-    match shard.get(key) {
-        Some((v, None)) => Some(*v),
-        Some((v, Some(until))) if *until > Instant::now() => Some(*v),
-        _ => None,
-    }
-}
-
-fn put<V>(shards: &[Shard<V>], key: &str, value: V, ttl: Option<Duration>) {
-    let now = Instant::now();
-    let mut shard = shards[shard_of(key)]
-        .write()
-        .unwrap_or_else(|p| p.into_inner());
-    // Drop expired entries of this shard now and then, so the map stays bounded.
-    if shard.len() >= 64 && shard.len().is_power_of_two() {
-        shard.retain(|_, (_, until)| until.is_none_or(|u| u > now));
-    }
-    // A lifetime past what an `Instant` can count is kept forever.
-    shard.insert(
-        key.to_owned(),
-        (value, ttl.and_then(|t| now.checked_add(t))),
-    );
+fn write(lock: &RwLock<Shard>) -> std::sync::RwLockWriteGuard<'_, Shard> {
+    lock.write().unwrap_or_else(|p| p.into_inner())
 }
 
 impl MemoryBlocklist {
-    /// An empty store.
+    /// An empty store holding at most [`DEFAULT_CAPACITY`] revocations.
     pub fn new() -> Self {
-        MemoryBlocklist(Arc::new(Maps {
-            jtis: (0..SHARDS).map(|_| RwLock::default()).collect(),
-            identities: (0..SHARDS).map(|_| RwLock::default()).collect(),
+        MemoryBlocklist::with_capacity(DEFAULT_CAPACITY)
+    }
+
+    /// An empty store holding at most `capacity` live revocations (`jti`s and identity
+    /// cut-offs). When it is full, expired entries are purged; if none are, a revocation fails
+    /// with a [`StoreError`] (503), never silently.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let random = std::collections::hash_map::RandomState::new();
+        let keys = (random.hash_one(1u8), random.hash_one(2u8));
+        MemoryBlocklist(Arc::new(Inner {
+            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            keys,
+            started: Instant::now(),
+            capacity,
+            len: AtomicUsize::new(0),
             any_identity: AtomicBool::new(false),
         }))
     }
-}
 
-impl MemoryBlocklist {
-    fn cutoff(&self, identity: &str) -> Option<u64> {
-        if self.0.any_identity.load(Ordering::Acquire) {
-            get(&self.0.identities, identity)
-        } else {
-            None
+    /// How many entries are kept (expired ones not yet purged included).
+    pub fn len(&self) -> usize {
+        self.0.len.load(Ordering::Relaxed)
+    }
+
+    /// Whether the store keeps no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn key(&self, kind: u8, value: &str) -> (usize, Key) {
+        let mut h = SipHasher13::new_with_keys(self.0.keys.0, self.0.keys.1);
+        h.write_u8(kind);
+        value.hash(&mut h);
+        let hash = h.finish128();
+        // The shard from the high bits, the map's buckets from the low ones.
+        (((hash.h1 >> 60) as usize) % SHARDS, Key(hash.h1, hash.h2))
+    }
+
+    /// Seconds since the store's start, saturating.
+    fn now(&self) -> u32 {
+        u32::try_from(self.0.started.elapsed().as_secs()).unwrap_or(FOREVER - 1)
+    }
+
+    /// Whether this store holds any identity cut-off (when it holds none, a check need not
+    /// compute the token's identity).
+    pub(crate) fn has_identity_cutoffs(&self) -> bool {
+        self.0.any_identity.load(Ordering::Acquire)
+    }
+
+    /// The answer for one token, without waiting.
+    pub(crate) fn check_now(&self, jti: &str, identity: Option<&str>) -> Verdict {
+        let now = self.now();
+        let (shard, key) = self.key(0, jti);
+        let jti_revoked = read(&self.0.shards[shard])
+            .jtis
+            .get(&key)
+            .is_some_and(|until| *until > now);
+        let identity_revoked_before = match identity {
+            Some(identity) if self.has_identity_cutoffs() => {
+                let (shard, key) = self.key(1, identity);
+                read(&self.0.shards[shard]).identities.get(&key).copied()
+            }
+            _ => None,
+        };
+        Verdict {
+            jti_revoked,
+            identity_revoked_before,
         }
+    }
+
+    /// Drops the expired entries of a shard.
+    fn purge(&self, shard: &mut Shard, now: u32) {
+        let before = shard.jtis.len();
+        shard.jtis.retain(|_, until| *until > now);
+        let removed = before - shard.jtis.len();
+        self.0.len.fetch_sub(removed, Ordering::Relaxed);
+        shard.purge_at_len = (shard.jtis.len() * 2).max(64);
+        shard.purge_at_time = now.saturating_add(PURGE_EVERY.as_secs() as u32);
+    }
+
+    /// Makes room for one more entry in `shard`, or says the store is full.
+    fn reserve(&self, shard: &mut Shard, now: u32) -> Result<(), StoreError> {
+        if shard.jtis.len() >= shard.purge_at_len || now >= shard.purge_at_time {
+            self.purge(shard, now);
+        }
+        if self.len() >= self.0.capacity {
+            self.purge(shard, now);
+            if self.len() >= self.0.capacity {
+                return Err(StoreError::new(format!(
+                    "the in-memory blocklist is full ({} revocations); raise its capacity or \
+                     use a shared store",
+                    self.0.capacity
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<(), StoreError> {
+        let now = self.now();
+        let until = match ttl {
+            None => FOREVER,
+            Some(t) => u32::try_from(t.as_secs().max(1))
+                .ok()
+                .and_then(|t| now.checked_add(t))
+                .filter(|u| *u < FOREVER)
+                .unwrap_or(FOREVER),
+        };
+        let (shard, key) = self.key(0, jti);
+        let mut shard = write(&self.0.shards[shard]);
+        if let Some(kept) = shard.jtis.get_mut(&key) {
+            *kept = (*kept).max(until);
+            return Ok(());
+        }
+        self.reserve(&mut shard, now)?;
+        shard.jtis.insert(key, until);
+        self.0.len.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn revoke_identity_now(&self, identity: &str, issued_before: u64) -> Result<(), StoreError> {
+        let (shard, key) = self.key(1, identity);
+        // Read and write under one lock: concurrent calls keep the latest cut-off.
+        let mut shard = write(&self.0.shards[shard]);
+        match shard.identities.get_mut(&key) {
+            Some(kept) => *kept = (*kept).max(issued_before),
+            None => {
+                if self.len() >= self.0.capacity {
+                    return Err(StoreError::new("the in-memory blocklist is full"));
+                }
+                shard.identities.insert(key, issued_before);
+                self.0.len.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.0.any_identity.store(true, Ordering::Release);
+        Ok(())
     }
 }
 
 impl BlocklistStore for MemoryBlocklist {
-    fn lookup_now(
-        &self,
-        jti: &str,
-        identity: Option<&str>,
-    ) -> Option<Result<(bool, Option<u64>), StoreError>> {
-        let revoked = get(&self.0.jtis, jti).is_some();
-        Some(Ok((revoked, identity.and_then(|i| self.cutoff(i)))))
-    }
-
-    fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-        let r = get(&self.0.jtis, jti).is_some();
-        Box::pin(std::future::ready(Ok(r)))
+    fn check<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.check_now(jti, identity))))
     }
 
     fn revoke<'a>(
@@ -124,27 +281,65 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        put(&self.0.jtis, jti, (), ttl);
-        Box::pin(std::future::ready(Ok(())))
+        Box::pin(std::future::ready(self.revoke_now(jti, ttl)))
     }
 
+    /// Kept forever whatever `ttl` says: one entry per identity.
     fn revoke_identity_before<'a>(
         &'a self,
         identity: &'a str,
         issued_before: u64,
-        ttl: Option<Duration>,
+        _ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        let before =
-            get(&self.0.identities, identity).map_or(issued_before, |b| b.max(issued_before));
-        put(&self.0.identities, identity, before, ttl);
-        self.0.any_identity.store(true, Ordering::Release);
-        Box::pin(std::future::ready(Ok(())))
+        Box::pin(std::future::ready(
+            self.revoke_identity_now(identity, issued_before),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_store_refuses_then_purges_expired() {
+        let store = MemoryBlocklist::with_capacity(3);
+        for jti in ["a", "b", "c"] {
+            store.revoke_now(jti, None).unwrap();
+        }
+        assert!(store.revoke_now("d", None).is_err());
+        // Revoking a kept jti again needs no room.
+        store.revoke_now("a", None).unwrap();
+        assert_eq!(store.len(), 3);
+        assert!(store.check_now("a", None).jti_revoked);
+        assert!(!store.check_now("d", None).jti_revoked);
     }
 
-    fn identity_revoked_before<'a>(
-        &'a self,
-        identity: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
-        Box::pin(std::future::ready(Ok(self.cutoff(identity))))
+    #[test]
+    fn huge_lifetimes_are_kept_forever() {
+        let store = MemoryBlocklist::new();
+        store.revoke_now("x", Some(Duration::MAX)).unwrap();
+        store
+            .revoke_now("y", Some(Duration::from_secs(u64::from(u32::MAX) + 5)))
+            .unwrap();
+        assert!(store.check_now("x", None).jti_revoked);
+        assert!(store.check_now("y", None).jti_revoked);
+    }
+
+    #[test]
+    fn identity_cutoff_only_moves_forward() {
+        let store = MemoryBlocklist::new();
+        store.revoke_identity_now("\"alice\"", 100).unwrap();
+        store.revoke_identity_now("\"alice\"", 50).unwrap();
+        assert_eq!(
+            store
+                .check_now("j", Some("\"alice\""))
+                .identity_revoked_before,
+            Some(100)
+        );
+        assert_eq!(
+            store.check_now("j", Some("5")).identity_revoked_before,
+            None
+        );
     }
 }

@@ -1,15 +1,17 @@
 //! Token revocation: the [`BlocklistStore`] interface and its stores.
 //!
 //! With a store configured (`JwtManagerBuilder::blocklist`), every protected request checks
-//! the token's `jti` (unless `skip_revocation_check`), and [`JwtManager::revoke_token`]
-//! revokes one. Entries live as long as the token would have. A store that fails or times out
+//! the token's `jti` (unless `skip_revocation_check`), and
+//! [`JwtManager::revoke_token`](crate::JwtManager::revoke_token) revokes one. Entries live as long as the token would have. A store that fails or times out
 //! denies the request with 503: fail closed.
 
 mod memory;
 #[cfg(feature = "redis")]
 mod redis_store;
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::MemoryBlocklist;
@@ -18,22 +20,72 @@ pub use redis_store::RedisBlocklist;
 
 use crate::loaders::BoxFuture;
 
-/// A store failure (connection refused, timeout…). Requests fail closed with 503.
+/// A store failure: connection refused, a timeout, a full in-memory store. Requests fail
+/// closed with 503; the cause is logged and given by `source()`, never sent to the client.
 #[derive(Debug, Clone)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    message: Cow<'static, str>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
 
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl StoreError {
+    /// A failure described by `message`.
+    pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        StoreError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure caused by `source` (a client library's error).
+    pub fn with_source(
+        message: impl Into<Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError {
+            message: message.into(),
+            source: Some(Arc::new(source)),
+        }
     }
 }
 
-impl std::error::Error for StoreError {}
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
-/// Where revoked `jti`s are kept.
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What a store knows about one token: whether its `jti` is revoked, and the moment before
+/// which every token of its identity is revoked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// The `jti` was revoked.
+    pub jti_revoked: bool,
+    /// Tokens of this identity issued at or before this time (seconds since the epoch) are
+    /// revoked.
+    pub identity_revoked_before: Option<u64>,
+}
+
+/// Where revocations are kept: the `jti`s of revoked tokens, and per-identity cut-offs.
+///
+/// Implement it for your own store; `test-util`'s conformance suite checks an implementation.
+/// Every method may fail; a failure denies the request (503).
 pub trait BlocklistStore: Send + Sync + 'static {
-    /// Whether `jti` is revoked.
-    fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Answers both questions about a token, in one round trip where the store allows it.
+    /// `identity` is the canonical form of the token's identity (its JSON text).
+    fn check<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>>;
 
     /// Revokes `jti` for `ttl` (the token's remaining lifetime; `None` = forever).
     fn revoke<'a>(
@@ -43,30 +95,14 @@ pub trait BlocklistStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Tokens of `identity` issued at or before `issued_before` (seconds since the epoch) are
-    /// revoked; kept for `ttl`.
+    /// revoked. The cut-off only moves forward: a call with an earlier time than the one kept
+    /// changes nothing, and concurrent calls keep the latest. Kept for `ttl` (`None` = forever).
     fn revoke_identity_before<'a>(
         &'a self,
         identity: &'a str,
         issued_before: u64,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
-
-    /// Answers both questions at once without waiting, when the store can (an in-process
-    /// store): whether `jti` is revoked, and the cut-off of `identity`. `None` (the default)
-    /// means "ask the async methods".
-    fn lookup_now(
-        &self,
-        _jti: &str,
-        _identity: Option<&str>,
-    ) -> Option<Result<(bool, Option<u64>), StoreError>> {
-        None
-    }
-
-    /// The moment before which tokens of `identity` are revoked, if any.
-    fn identity_revoked_before<'a>(
-        &'a self,
-        identity: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>>;
 }
 
 /// How long a store must wait for an answer before the request fails closed.
@@ -84,6 +120,6 @@ pub(crate) async fn bounded<T>(
     }
     match tokio::time::timeout(STORE_TIMEOUT, fut).await {
         Ok(out) => out,
-        Err(_) => Err(StoreError("timed out".into())),
+        Err(_) => Err(StoreError::new("timed out")),
     }
 }

@@ -7,7 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::AsyncCommands;
 use tokio::sync::OnceCell;
 
-use super::{BlocklistStore, StoreError};
+use super::{BlocklistStore, StoreError, Verdict};
 use crate::loaders::BoxFuture;
 
 /// Revoked `jti`s in Redis, under `<prefix>jti:<jti>`; identity cut-offs under
@@ -41,8 +41,17 @@ impl std::fmt::Debug for RedisBlocklist {
 }
 
 fn err(e: redis::RedisError) -> StoreError {
-    StoreError(format!("redis: {}", e.category()))
+    StoreError::with_source(format!("redis: {}", e.category()), e)
 }
+
+/// Sets the identity cut-off to the larger of the kept one and `ARGV[1]`, atomically.
+const KEEP_MAX: &str = r"
+local kept = tonumber(redis.call('GET', KEYS[1]))
+if kept == nil or kept < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1
+";
 
 impl RedisBlocklist {
     /// A store for this Redis URL (`redis://host:port/db`). Does not connect yet.
@@ -92,12 +101,26 @@ impl RedisBlocklist {
 }
 
 impl BlocklistStore for RedisBlocklist {
-    fn is_revoked<'a>(&'a self, jti: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+    /// One `MGET` of the `jti` key and the identity key.
+    fn check<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
         Box::pin(async move {
             let mut c = self.conn().await?;
-            c.exists(format!("{}jti:{jti}", self.prefix))
-                .await
-                .map_err(err)
+            let jti_key = format!("{}jti:{jti}", self.prefix);
+            let (jti_value, cutoff): (Option<u64>, Option<u64>) = match identity {
+                Some(identity) => {
+                    let identity_key = format!("{}identity:{identity}", self.prefix);
+                    c.mget(&[jti_key, identity_key]).await.map_err(err)?
+                }
+                None => (c.get(jti_key).await.map_err(err)?, None),
+            };
+            Ok(Verdict {
+                jti_revoked: jti_value.is_some(),
+                identity_revoked_before: cutoff,
+            })
         })
     }
 
@@ -109,27 +132,21 @@ impl BlocklistStore for RedisBlocklist {
         Box::pin(self.set(format!("{}jti:{jti}", self.prefix), 1, ttl))
     }
 
+    /// A Lua script keeps the larger cut-off atomically; kept forever.
     fn revoke_identity_before<'a>(
         &'a self,
         identity: &'a str,
         issued_before: u64,
-        ttl: Option<Duration>,
+        _ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.set(
-            format!("{}identity:{identity}", self.prefix),
-            issued_before,
-            ttl,
-        ))
-    }
-
-    fn identity_revoked_before<'a>(
-        &'a self,
-        identity: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
         Box::pin(async move {
             let mut c = self.conn().await?;
-            c.get(format!("{}identity:{identity}", self.prefix))
+            redis::Script::new(KEEP_MAX)
+                .key(format!("{}identity:{identity}", self.prefix))
+                .arg(issued_before)
+                .invoke_async::<i64>(&mut c)
                 .await
+                .map(|_| ())
                 .map_err(err)
         })
     }

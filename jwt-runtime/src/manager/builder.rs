@@ -32,7 +32,7 @@ pub struct JwtManagerBuilder {
     pub(super) config: JwtConfig,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) loaders: Loaders,
-    pub(super) blocklist: Option<Arc<dyn BlocklistStore>>,
+    pub(super) blocklist: Option<super::revoke::Store>,
 }
 
 fn parts_response<R: IntoResponse>(
@@ -50,7 +50,7 @@ impl JwtManagerBuilder {
 
     /// The store behind the built-in blocklist check and [`JwtManager::revoke_token`].
     pub fn blocklist(mut self, store: impl BlocklistStore) -> Self {
-        self.blocklist = Some(Arc::new(store));
+        self.blocklist = Some(super::revoke::Store::new(store));
         self
     }
 

@@ -18,7 +18,6 @@ use std::sync::Arc;
 pub use builder::JwtManagerBuilder;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
 
-use crate::blocklist::BlocklistStore;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, JwtConfig};
 use crate::keys::Keys;
@@ -29,7 +28,7 @@ pub(crate) struct Inner {
     pub(crate) keys: Keys,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) loaders: Loaders,
-    pub(crate) blocklist: Option<Arc<dyn BlocklistStore>>,
+    pub(crate) blocklist: Option<revoke::Store>,
     pub(crate) csrf_methods_upper: Vec<String>,
     /// `JWT_HEADER_NAME`, parsed once.
     pub(crate) header_name: axum::http::HeaderName,

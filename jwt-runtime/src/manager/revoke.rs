@@ -1,13 +1,15 @@
 //! Revocation through the configured [`BlocklistStore`](crate::BlocklistStore):
 //! `revoke_token`, `revoke_all_tokens_of`, and the revocation stage of a request.
 
+use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::JwtManager;
-use crate::blocklist::{bounded, BlocklistStore, StoreError};
+use crate::blocklist::{bounded, BlocklistStore, MemoryBlocklist, StoreError};
 use crate::error::{ErrorKind, JwtError};
 use crate::token::Claims;
 
@@ -35,11 +37,11 @@ impl JwtManager {
     }
 
     fn store(&self) -> Result<&dyn BlocklistStore, JwtError> {
-        self.0.blocklist.as_deref().ok_or_else(|| {
-            JwtError::new(ErrorKind::StoreUnavailable(
-                "No blocklist store is configured".into(),
-            ))
-        })
+        self.0
+            .blocklist
+            .as_ref()
+            .map(Store::as_dyn)
+            .ok_or_else(no_store)
     }
 
     /// The token's remaining lifetime, at least one second; `None` (forever) when it has no
@@ -112,30 +114,61 @@ impl JwtManager {
     /// With a store configured, a token needs a non-empty string `jti`: one without is
     /// invalid (422 `Missing claim: jti`).
     pub async fn is_token_revoked(&self, claims: &Claims) -> Result<bool, JwtError> {
-        let store = self.store()?;
         let jti = self.jti_of(claims)?;
-        let identity = claims
-            .get(&self.0.config.identity_claim)
-            .map(canonical_identity);
-        let identity = identity.as_deref();
-        let revoked_by = |jti_revoked: bool, before: Option<u64>| {
-            jti_revoked || before.is_some_and(|b| claims.iat().unwrap_or(0.0) <= b as f64)
+        let identity = || {
+            claims
+                .get(&self.0.config.identity_claim)
+                .map(canonical_identity)
         };
-        if let Some(answer) = store.lookup_now(jti, identity) {
-            return answer
-                .map(|(jti_revoked, before)| revoked_by(jti_revoked, before))
-                .map_err(unavailable);
-        }
-        let check = async {
-            if store.is_revoked(jti).await? {
-                return Ok(true);
+        let verdict = match &self.0.blocklist {
+            None => return Err(no_store()),
+            // In process: answered in place, and the identity's form is computed only when a
+            // cut-off was ever recorded.
+            Some(Store::Memory(memory)) => {
+                let identity = memory.has_identity_cutoffs().then(identity).flatten();
+                memory.check_now(jti, identity.as_deref())
             }
-            if let Some(identity) = identity {
-                let before = store.identity_revoked_before(identity).await?;
-                return Ok(revoked_by(false, before));
+            Some(Store::Other(store)) => {
+                let identity = identity();
+                bounded(store.check(jti, identity.as_deref()))
+                    .await
+                    .map_err(unavailable)?
             }
-            Ok::<bool, StoreError>(false)
         };
-        bounded(check).await.map_err(unavailable)
+        let issued = claims.iat().unwrap_or(0.0);
+        Ok(verdict.jti_revoked
+            || verdict
+                .identity_revoked_before
+                .is_some_and(|before| issued <= before as f64))
     }
+}
+
+/// The configured store: the in-memory one is known, so that a check needs no future.
+#[derive(Clone)]
+pub(crate) enum Store {
+    Memory(MemoryBlocklist),
+    Other(Arc<dyn BlocklistStore>),
+}
+
+impl Store {
+    pub(crate) fn new(store: impl BlocklistStore) -> Store {
+        let any: &dyn Any = &store;
+        match any.downcast_ref::<MemoryBlocklist>() {
+            Some(memory) => Store::Memory(memory.clone()),
+            None => Store::Other(Arc::new(store)),
+        }
+    }
+
+    fn as_dyn(&self) -> &dyn BlocklistStore {
+        match self {
+            Store::Memory(m) => m,
+            Store::Other(s) => s.as_ref(),
+        }
+    }
+}
+
+fn no_store() -> JwtError {
+    JwtError::new(ErrorKind::StoreUnavailable(
+        "No blocklist store is configured".into(),
+    ))
 }
