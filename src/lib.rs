@@ -35,5 +35,6 @@ pub use axum_jwt_extended_runtime::*;
 pub mod __private {
     pub use axum::extract::FromRef;
     pub use axum_jwt_extended_runtime::context::scope;
-    pub use axum_jwt_extended_runtime::{Guard, JwtBody, JwtManager};
+    pub use axum_jwt_extended_runtime::guard::flags;
+    pub use axum_jwt_extended_runtime::{encode_locations, Guard, JwtBody, JwtManager, Location};
 }
