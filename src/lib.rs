@@ -36,5 +36,8 @@ pub mod __private {
     pub use axum::extract::FromRef;
     pub use axum_jwt_extended_runtime::context::scope;
     pub use axum_jwt_extended_runtime::guard::flags;
-    pub use axum_jwt_extended_runtime::{encode_locations, Guard, JwtBody, JwtManager, Location};
+    pub use axum_jwt_extended_runtime::loaders::probe;
+    pub use axum_jwt_extended_runtime::{
+        encode_locations, Claims, Guard, JwtBody, JwtHeader, JwtManager, Key, Location,
+    };
 }
