@@ -90,6 +90,18 @@ fn missing_value(
     Ok(true)
 }
 
+/// Stores an option's value, or reports that it is given twice.
+fn set_once<T>(slot: &mut Option<T>, value: T, span: Span, name: &str, errors: &mut Errors) {
+    if slot.is_some() {
+        errors.push(syn::Error::new(
+            span,
+            format!("duplicate option `{name}`; give each option once"),
+        ));
+    } else {
+        *slot = Some(value);
+    }
+}
+
 fn parse_bool_flag(
     meta: &syn::meta::ParseNestedMeta<'_>,
     name: &str,
@@ -128,14 +140,7 @@ fn parse_bool_flag(
     } else {
         true
     };
-    if slot.is_some() {
-        errors.push(syn::Error::new(
-            span,
-            format!("duplicate option `{name}`; give each option once"),
-        ));
-    } else {
-        *slot = Some((value, span));
-    }
+    set_once(slot, (value, span), span, name, errors);
     Ok(())
 }
 
@@ -265,14 +270,8 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 }
                 let span = meta.path.span();
                 let expr: Expr = meta.value()?.parse()?;
-                let parsed = parse_locations(expr, errors);
-                if args.locations.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `locations`; give each option once",
-                    ));
-                } else if let Some(p) = parsed {
-                    args.locations = Some(p);
+                if let Some(p) = parse_locations(expr, errors) {
+                    set_once(&mut args.locations, p, span, "locations", errors);
                 }
                 Ok(())
             }
@@ -303,14 +302,7 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                         return skip_to_comma(value);
                     }
                 };
-                if args.state.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `state`; give each option once",
-                    ));
-                } else {
-                    args.state = Some(ty);
-                }
+                set_once(&mut args.state, ty, span, "state", errors);
                 Ok(())
             }
             "crate" => {
@@ -328,14 +320,7 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                         return skip_to_comma(meta.input);
                     }
                 };
-                if args.krate.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `crate`; give each option once",
-                    ));
-                } else {
-                    args.krate = Some(path);
-                }
+                set_once(&mut args.krate, path, span, "crate", errors);
                 Ok(())
             }
             other => {
