@@ -35,5 +35,7 @@ pub use axum_jwt_extended_runtime::*;
 pub mod __private {
     pub use axum::extract::FromRef;
     pub use axum_jwt_extended_runtime::__private::*;
-    pub use axum_jwt_extended_runtime::{Guard, JwtBody, JwtManager};
+    pub use axum_jwt_extended_runtime::{
+        Claims, Guard, JwtBody, JwtHeader, JwtManager, Key, Location,
+    };
 }

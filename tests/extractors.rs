@@ -5,9 +5,8 @@ mod common;
 
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use axum_jwt_extended::guard::flags;
 use axum_jwt_extended::{
-    encode_locations, FreshJwt, Guard, Jwt, Location, OptionalJwt, RefreshJwt, TokenOptions,
+    encode_locations, flags, FreshJwt, Guard, Jwt, Location, OptionalJwt, RefreshJwt, TokenOptions,
 };
 use serde_json::{json, Value};
 

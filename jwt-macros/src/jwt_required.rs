@@ -15,6 +15,9 @@
 //!     ::axum_jwt_extended::__private::scope(__jwt_ctx, async move { BODY }).await
 //! }
 //! ```
+//! where `FLAGS` is `{ __private::flags::WITH_BODY | __private::flags::FRESH }` and
+//! `LOCATIONS` is `{ __private::encode_locations(&[__private::Location::Cookies, …]) }`: the
+//! runtime's own constants, so the macro holds no copy of them.
 //! The guard is a parts extractor, so it rejects before any body is read; `JwtBody` only
 //! reads the body when the token may be in it (the JSON location). A handler without
 //! parameters, or whose last parameter is `State<T>`, gets `JwtBody<(), …>` appended instead
@@ -42,20 +45,13 @@ const OPTION_NAMES: [&str; 8] = [
 ];
 const OPTIONS: &str =
     "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `state`, `crate`";
-const LOCATIONS: [(&str, u16); 4] = [
-    ("headers", 1),
-    ("cookies", 2),
-    ("query_string", 3),
-    ("json", 4),
+/// The location names of `locations = …`, and the runtime's `Location` variants they name.
+const LOCATIONS: [(&str, &str); 4] = [
+    ("headers", "Headers"),
+    ("cookies", "Cookies"),
+    ("query_string", "QueryString"),
+    ("json", "Json"),
 ];
-
-// Flag bits, as in the runtime's `guard::flags`.
-const OPTIONAL: u8 = 1;
-const FRESH: u8 = 2;
-const REFRESH: u8 = 4;
-const NO_VERIFY_TYPE: u8 = 8;
-const SKIP_REVOCATION_CHECK: u8 = 16;
-const WITH_BODY: u8 = 32;
 
 #[derive(Default)]
 struct Args {
@@ -64,7 +60,7 @@ struct Args {
     refresh: Option<(bool, Span)>,
     verify_type: Option<(bool, Span)>,
     skip_revocation_check: Option<(bool, Span)>,
-    locations: Option<(Vec<u16>, Span)>,
+    locations: Option<(Vec<&'static str>, Span)>,
     state: Option<Type>,
     krate: Option<Path>,
 }
@@ -92,6 +88,18 @@ fn missing_value(
     ));
     skip_to_comma(meta.input)?;
     Ok(true)
+}
+
+/// Stores an option's value, or reports that it is given twice.
+fn set_once<T>(slot: &mut Option<T>, value: T, span: Span, name: &str, errors: &mut Errors) {
+    if slot.is_some() {
+        errors.push(syn::Error::new(
+            span,
+            format!("duplicate option `{name}`; give each option once"),
+        ));
+    } else {
+        *slot = Some(value);
+    }
 }
 
 fn parse_bool_flag(
@@ -132,21 +140,14 @@ fn parse_bool_flag(
     } else {
         true
     };
-    if slot.is_some() {
-        errors.push(syn::Error::new(
-            span,
-            format!("duplicate option `{name}`; give each option once"),
-        ));
-    } else {
-        *slot = Some((value, span));
-    }
+    set_once(slot, (value, span), span, name, errors);
     Ok(())
 }
 
-fn parse_location(lit: &LitStr, errors: &mut Errors) -> Option<u16> {
+fn parse_location(lit: &LitStr, errors: &mut Errors) -> Option<&'static str> {
     let v = lit.value();
     match LOCATIONS.iter().find(|(n, _)| *n == v) {
-        Some((_, code)) => Some(*code),
+        Some((_, variant)) => Some(*variant),
         None => {
             let suggestion = match v.as_str() {
                 "header" | "authorization" | "Authorization" => Some("headers"),
@@ -171,7 +172,7 @@ fn parse_location(lit: &LitStr, errors: &mut Errors) -> Option<u16> {
     }
 }
 
-fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<u16>, Span)> {
+fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<&'static str>, Span)> {
     let span = expr.span();
     let elems: Vec<Expr> = match expr {
         lit @ Expr::Lit(ExprLit {
@@ -193,7 +194,7 @@ fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<u16>, Span)> 
         ));
         return None;
     }
-    let mut codes: Vec<u16> = Vec::new();
+    let mut variants: Vec<&str> = Vec::new();
     let mut ok = true;
     for elem in elems {
         let lit = match elem {
@@ -216,7 +217,7 @@ fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<u16>, Span)> 
             }
         };
         match parse_location(&lit, errors) {
-            Some(code) if codes.contains(&code) => {
+            Some(variant) if variants.contains(&variant) => {
                 ok = false;
                 errors.push(syn::Error::new(
                     lit.span(),
@@ -226,11 +227,11 @@ fn parse_locations(expr: Expr, errors: &mut Errors) -> Option<(Vec<u16>, Span)> 
                     ),
                 ));
             }
-            Some(code) => codes.push(code),
+            Some(variant) => variants.push(variant),
             None => ok = false,
         }
     }
-    ok.then_some((codes, span))
+    ok.then_some((variants, span))
 }
 
 fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
@@ -269,14 +270,8 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 }
                 let span = meta.path.span();
                 let expr: Expr = meta.value()?.parse()?;
-                let parsed = parse_locations(expr, errors);
-                if args.locations.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `locations`; give each option once",
-                    ));
-                } else if let Some(p) = parsed {
-                    args.locations = Some(p);
+                if let Some(p) = parse_locations(expr, errors) {
+                    set_once(&mut args.locations, p, span, "locations", errors);
                 }
                 Ok(())
             }
@@ -307,14 +302,7 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                         return skip_to_comma(value);
                     }
                 };
-                if args.state.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `state`; give each option once",
-                    ));
-                } else {
-                    args.state = Some(ty);
-                }
+                set_once(&mut args.state, ty, span, "state", errors);
                 Ok(())
             }
             "crate" => {
@@ -332,14 +320,7 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                         return skip_to_comma(meta.input);
                     }
                 };
-                if args.krate.is_some() {
-                    errors.push(syn::Error::new(
-                        span,
-                        "duplicate option `crate`; give each option once",
-                    ));
-                } else {
-                    args.krate = Some(path);
-                }
+                set_once(&mut args.krate, path, span, "crate", errors);
                 Ok(())
             }
             other => {
@@ -440,29 +421,25 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         .krate
         .clone()
         .unwrap_or_else(|| parse_quote!(::axum_jwt_extended));
-    let flag = |slot: Option<(bool, Span)>| slot.is_some_and(|(v, _)| v);
-    let mut flags = WITH_BODY;
-    if flag(args.optional) {
-        flags |= OPTIONAL;
-    }
-    if flag(args.fresh) {
-        flags |= FRESH;
-    }
-    if flag(args.refresh) {
-        flags |= REFRESH;
-    }
-    if args.verify_type.is_some_and(|(v, _)| !v) {
-        flags |= NO_VERIFY_TYPE;
-    }
-    if flag(args.skip_revocation_check) {
-        flags |= SKIP_REVOCATION_CHECK;
-    }
-    let mut location_bits: u16 = 0;
-    if let Some((codes, _)) = &args.locations {
-        for (i, code) in codes.iter().enumerate() {
-            location_bits |= code << (4 * i);
-        }
-    }
+    // The runtime's own flag bits and location codes, named through `__private`.
+    let on = |slot: Option<(bool, Span)>| slot.is_some_and(|(v, _)| v);
+    let flags = [
+        ("WITH_BODY", true),
+        ("OPTIONAL", on(args.optional)),
+        ("FRESH", on(args.fresh)),
+        ("REFRESH", on(args.refresh)),
+        ("NO_VERIFY_TYPE", args.verify_type.is_some_and(|(v, _)| !v)),
+        ("SKIP_REVOCATION_CHECK", on(args.skip_revocation_check)),
+    ]
+    .into_iter()
+    .filter(|(_, set)| *set)
+    .map(|(name, _)| syn::Ident::new(name, Span::call_site()));
+    let flags = quote! { { #(#krate::__private::flags::#flags)|* } };
+    let variants = args.locations.iter().flat_map(|(names, _)| names);
+    let variants = variants.map(|v| syn::Ident::new(v, Span::call_site()));
+    let locations = quote! {
+        { #krate::__private::encode_locations(&[#(#krate::__private::Location::#variants),*]) }
+    };
 
     let guard_ident = syn::Ident::new("__jwt_guard", Span::mixed_site());
     let body_ident = syn::Ident::new("__jwt_body", Span::mixed_site());
@@ -489,7 +466,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
 
     let guard_ty: Type = syn::parse_quote_spanned! {attr_span=>
-        #krate::__private::Guard<#flags, #location_bits>
+        #krate::__private::Guard<#flags, #locations>
     };
     // Replace the last parameter by the body wrapper, or add one. A trailing `State<T>` stays
     // as it is (it is never a body extractor), so that `#[axum::debug_handler]` below this
@@ -507,12 +484,12 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             let pat = &pt.pat;
             let ty = &pt.ty;
             (
-                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #location_bits>),
+                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #locations>),
                 quote! { let (#ctx_ident, #pat) = #guard_ident.finish(#body_ident); },
             )
         }
         _ => (
-            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #location_bits>),
+            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #locations>),
             quote! { let (#ctx_ident, ()) = #guard_ident.finish(#body_ident); },
         ),
     };

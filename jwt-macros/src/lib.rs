@@ -2,8 +2,11 @@
 //! through that crate: they expand to calls into its runtime through a hidden path.
 //!
 //! Each macro lives in its own module; they parse their arguments with `syn::meta::parser`,
-//! collect every mistake with its span, and on an error still emit the original item so that
-//! IDEs keep working.
+//! collect every mistake with its span, and on an error still emit the item (a loader under
+//! the signature the builder expects) so that IDEs keep working. They judge no type by its
+//! name: types are checked by the compiler, against the runtime's own traits.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod common;
 mod jwt_required;
@@ -25,8 +28,9 @@ macro_rules! loader_attributes {
     ($($name:ident => $doc:literal,)*) => {$(
         #[doc = $doc]
         ///
-        /// Checks the function's signature at compile time; register it by name on
-        /// `JwtManager::builder(config)`. See the facade crate's documentation.
+        /// Checks the shape of the signature; the types (under any alias or path) are checked
+        /// by the compiler, with errors at the types written. Register the function by name
+        /// on `JwtManager::builder(config)`. See the facade crate's documentation.
         #[proc_macro_attribute]
         pub fn $name(attr: TokenStream, item: TokenStream) -> TokenStream {
             loader::expand(loader::kind(stringify!($name)), attr.into(), item.into()).into()

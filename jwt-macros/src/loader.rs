@@ -2,64 +2,83 @@
 //!
 //! They share one implementation driven by a table of kinds (as tokio's `main` and `test`
 //! share theirs): each kind says which parameters the function takes, whether it may be
-//! `async`, and what it returns. The attribute checks the signature with spanned errors and
-//! emits the function, so it is still an ordinary function you can call and test. An `async`
-//! loader on `(header, claims)` is rewritten to take them by value and return a `Send` future,
-//! the shape `JwtManagerBuilder` accepts. Register it by name:
+//! `async`, and what it returns. Register the function by name:
 //! `JwtManager::builder(config).token_in_blocklist_loader(is_revoked)`.
 //!
-//! On a mistake in the signature the attribute reports it at the offending token and emits,
-//! under the function's name, a stub with the signature the builder expects (whose body is
-//! never run: the crate does not compile), with the function as written nested inside it so
-//! that its body is still checked and IDEs keep working. Registering the function on the
-//! builder then adds no second error. A mistake in the attribute's options alone leaves the
-//! function valid, so it is expanded as usual.
+//! The attribute checks only the shape of the signature (how many parameters, no `self`, no
+//! generics, a return type, `async` only where allowed), and reports each mistake at its token.
+//! It never judges a type by its name: the types are checked by the compiler, against probes
+//! in `__private::probe` that the expansion names with the user's types, spanned at them.
+//!
+//! A loader on `(jwt_header, jwt_payload)` or on the error message gets the exact parameter
+//! types the builder expects (an alias is the same type), and rebinds the parameters to the
+//! types as written through a probe, so that a wrong type is reported once, at that type:
+//! ```text
+//! #[token_in_blocklist_loader]
+//! fn is_revoked(_h: &Hdr, c: &Payload) -> bool { BODY }
+//! ```
+//! becomes
+//! ```text
+//! fn is_revoked(_h: &__private::JwtHeader, c: &__private::Claims) -> bool {
+//!     __private::probe::verdict::<bool>();
+//!     let _h: &Hdr = __private::probe::header::<&Hdr>(_h);
+//!     let c: &Payload = __private::probe::claims::<&Payload>(c);
+//!     { BODY }
+//! }
+//! ```
+//! An `async` one takes the header and payload by value and returns a `Send + 'static`
+//! future (the shape `TokenLoader<T, Async>` accepts), its body in an `async move` block.
+//!
+//! On a mistake in the shape, the attribute emits, under the function's name, a function with
+//! the signature the builder expects (so that registering it adds no second error) whose body
+//! binds the parameters as written to `unreachable!()` and is the function's own body, so that
+//! the body is still type-checked and IDEs keep working.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
-use syn::{parse_quote, FnArg, Item, ItemFn, Pat, Path, ReturnType, Signature, Type, Visibility};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{parse_quote, Block, FnArg, Item, ItemFn, Pat, PatType, Path, ReturnType, Signature};
 
 use crate::common::{closest, item_kind, parse_crate_path, skip_to_comma, Errors};
 
 #[derive(Clone, Copy, PartialEq)]
-enum Param {
-    /// `&JwtHeader`
-    Header,
-    /// `&Claims`
-    Claims,
-    /// `&str`: the error message
+enum Params {
+    /// `(&JwtHeader, &Claims)`
+    Token,
+    /// `(&str)`: the error message
     Reason,
-    /// `&T`: the identity given to `create_*_token`
+    /// `(&T)`: the identity given to `create_*_token`
     Identity,
 }
 
-impl Param {
-    fn describe(self) -> &'static str {
+impl Params {
+    /// `(`&JwtHeader`, `&Claims`)`.
+    fn list(self) -> &'static str {
         match self {
-            Param::Header => "`&JwtHeader`",
-            Param::Claims => "`&Claims`",
-            Param::Reason => "`&str`",
-            Param::Identity => "`&T`",
+            Params::Token => "(`&JwtHeader`, `&Claims`)",
+            Params::Reason => "(`&str`)",
+            Params::Identity => "(`&T`)",
         }
     }
 
-    /// What the parameter is, for "the first parameter of a … is …".
-    fn role(self) -> &'static str {
+    fn len(self) -> usize {
         match self {
-            Param::Header => "the token's header (Flask's `jwt_header`)",
-            Param::Claims => "the token's payload (Flask's `jwt_payload`)",
-            Param::Reason => "the error message",
-            Param::Identity => "the identity passed to `create_access_token`",
+            Params::Token => 2,
+            Params::Reason | Params::Identity => 1,
         }
     }
 
-    /// The type name the parameter's type must end in (behind `&`).
-    fn type_name(self) -> Option<&'static str> {
+    /// The parameters as a signature, and as a typed closure's parameters and arguments.
+    fn written(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Param::Header => Some("JwtHeader"),
-            Param::Claims => Some("Claims"),
-            Param::Reason => Some("str"),
-            Param::Identity => None,
+            Params::Token => (
+                "jwt_header: &JwtHeader, jwt_payload: &Claims",
+                "header: &JwtHeader, claims: &Claims",
+                "header, claims",
+            ),
+            Params::Reason => ("reason: &str", "reason: &str", "reason"),
+            Params::Identity => ("identity: &User", "user: &User", "user"),
         }
     }
 }
@@ -80,145 +99,76 @@ enum Returns {
     Response,
 }
 
+impl Returns {
+    /// The return type to suggest.
+    fn hint(self) -> &'static str {
+        match self {
+            Returns::IdentityValue => "-> String",
+            Returns::JsonValue => "-> serde_json::Value",
+            Returns::Key => "-> Key",
+            Returns::Bool => "-> bool",
+            Returns::User => "-> Option<User>",
+            Returns::Response => "-> impl IntoResponse",
+        }
+    }
+}
+
 pub(crate) struct Kind {
     name: &'static str,
-    params: &'static [Param],
+    params: Params,
     may_be_async: bool,
     returns: Returns,
     /// What it returns, for the missing-return-type error.
     returns_doc: &'static str,
-    /// The return type to suggest.
-    returns_hint: &'static str,
 }
 
-const HC: &[Param] = &[Param::Header, Param::Claims];
-const REASON: &[Param] = &[Param::Reason];
-const IDENTITY: &[Param] = &[Param::Identity];
+const fn k(
+    name: &'static str,
+    params: Params,
+    may_be_async: bool,
+    returns: Returns,
+    returns_doc: &'static str,
+) -> Kind {
+    Kind {
+        name,
+        params,
+        may_be_async,
+        returns,
+        returns_doc,
+    }
+}
+
 const RESPONSE: &str = "a response (anything `IntoResponse`)";
 
-pub(crate) const KINDS: &[Kind] = &[
-    Kind {
-        name: "user_identity_loader",
-        params: IDENTITY,
-        may_be_async: false,
-        returns: Returns::IdentityValue,
-        returns_doc: "the identity claim's value (anything `Into<serde_json::Value>`)",
-        returns_hint: "-> String",
-    },
-    Kind {
-        name: "additional_claims_loader",
-        params: IDENTITY,
-        may_be_async: false,
-        returns: Returns::JsonValue,
-        returns_doc: "a `serde_json::Value` object of extra claims",
-        returns_hint: "-> serde_json::Value",
-    },
-    Kind {
-        name: "additional_headers_loader",
-        params: IDENTITY,
-        may_be_async: false,
-        returns: Returns::JsonValue,
-        returns_doc: "a `serde_json::Value` object of extra header members",
-        returns_hint: "-> serde_json::Value",
-    },
-    Kind {
-        name: "encode_key_loader",
-        params: IDENTITY,
-        may_be_async: false,
-        returns: Returns::Key,
-        returns_doc: "the signing `Key`",
-        returns_hint: "-> Key",
-    },
-    Kind {
-        name: "decode_key_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Key,
-        returns_doc: "the verifying `Key`",
-        returns_hint: "-> Key",
-    },
-    Kind {
-        name: "token_in_blocklist_loader",
-        params: HC,
-        may_be_async: true,
-        returns: Returns::Bool,
-        returns_doc: "`bool` (true = revoked) or `Result<bool, E>`",
-        returns_hint: "-> bool",
-    },
-    Kind {
-        name: "token_verification_loader",
-        params: HC,
-        may_be_async: true,
-        returns: Returns::Bool,
-        returns_doc:
-            "`bool` (false = 400 \"User claims verification failed\") or `Result<bool, E>`",
-        returns_hint: "-> bool",
-    },
-    Kind {
-        name: "user_lookup_loader",
-        params: HC,
-        may_be_async: true,
-        returns: Returns::User,
-        returns_doc: "`Option<User>` (None = 401) or `Result<Option<User>, E>`",
-        returns_hint: "-> Option<User>",
-    },
-    Kind {
-        name: "expired_token_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "invalid_token_loader",
-        params: REASON,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "unauthorized_loader",
-        params: REASON,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "needs_fresh_token_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "revoked_token_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "token_verification_failed_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-    Kind {
-        name: "user_lookup_error_loader",
-        params: HC,
-        may_be_async: false,
-        returns: Returns::Response,
-        returns_doc: RESPONSE,
-        returns_hint: "-> impl IntoResponse",
-    },
-];
+/// The kinds: name, parameters, may be async, returns, what it returns (for messages).
+#[rustfmt::skip]
+const KINDS: &[Kind] = {
+    use Params::*;
+    use Returns::*;
+    &[
+        k("user_identity_loader", Identity, false, IdentityValue,
+            "the identity claim's value (anything `Into<serde_json::Value>`)"),
+        k("additional_claims_loader", Identity, false, JsonValue,
+            "a `serde_json::Value` object of extra claims"),
+        k("additional_headers_loader", Identity, false, JsonValue,
+            "a `serde_json::Value` object of extra header members"),
+        k("encode_key_loader", Identity, false, Key, "the signing `Key`"),
+        k("decode_key_loader", Token, false, Key, "the verifying `Key`"),
+        k("token_in_blocklist_loader", Token, true, Bool,
+            "`bool` (true = revoked) or `Result<bool, E>`"),
+        k("token_verification_loader", Token, true, Bool,
+            "`bool` (false = 400 \"User claims verification failed\") or `Result<bool, E>`"),
+        k("user_lookup_loader", Token, true, User,
+            "`Option<User>` (None = 401) or `Result<Option<User>, E>`"),
+        k("expired_token_loader", Token, false, Response, RESPONSE),
+        k("invalid_token_loader", Reason, false, Response, RESPONSE),
+        k("unauthorized_loader", Reason, false, Response, RESPONSE),
+        k("needs_fresh_token_loader", Token, false, Response, RESPONSE),
+        k("revoked_token_loader", Token, false, Response, RESPONSE),
+        k("token_verification_failed_loader", Token, false, Response, RESPONSE),
+        k("user_lookup_error_loader", Token, false, Response, RESPONSE),
+    ]
+};
 
 pub(crate) fn kind(name: &str) -> &'static Kind {
     KINDS.iter().find(|k| k.name == name).unwrap_or(&KINDS[0])
@@ -232,25 +182,10 @@ impl Kind {
         format!("{} {}", if an { "an" } else { "a" }, self.name)
     }
 
-    /// "(`&JwtHeader`, `&Claims`)".
-    fn param_list(&self) -> String {
-        let ps: Vec<&str> = self.params.iter().map(|p| p.describe()).collect();
-        format!("({})", ps.join(", "))
-    }
-
-    /// The whole expected signature, for the messages: `fn name(jwt_header: &JwtHeader, …) -> bool`.
+    /// The whole expected signature: `fn name(jwt_header: &JwtHeader, …) -> bool`.
     fn signature(&self, ident: &syn::Ident) -> String {
-        let ps: Vec<&str> = self
-            .params
-            .iter()
-            .map(|p| match p {
-                Param::Header => "jwt_header: &JwtHeader",
-                Param::Claims => "jwt_payload: &Claims",
-                Param::Reason => "reason: &str",
-                Param::Identity => "identity: &User",
-            })
-            .collect();
-        format!("`fn {ident}({}) {}`", ps.join(", "), self.returns_hint)
+        let (params, _, _) = self.params.written();
+        format!("`fn {ident}({params}) {}`", self.returns.hint())
     }
 }
 
@@ -267,65 +202,23 @@ fn source(tokens: &impl ToTokens) -> String {
         (" ,", ","),
         ("& ", "&"),
         ("' ", "'"),
-        (" (", "("),
-        ("( ", "("),
-        (" )", ")"),
     ] {
         s = s.replace(from, to);
     }
     s
 }
 
-/// The last segment's name of a path type (`Claims` for `axum_jwt_extended::Claims`).
-fn last_name(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| s.ident.to_string()),
-        Type::Paren(p) => last_name(&p.elem),
-        Type::Group(g) => last_name(&g.elem),
-        _ => None,
+/// Whether the tokens contain `impl Trait` (a hidden generic in parameter position, a type
+/// that cannot be named in a probe in return position).
+fn has_impl(tokens: &impl ToTokens) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            TokenTree::Ident(i) => i == "impl",
+            TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
     }
-}
-
-/// Whether `ty` names `param`'s type, behind a reference or not.
-fn names(param: Param, ty: &Type) -> bool {
-    let ty = match ty {
-        Type::Reference(r) => &*r.elem,
-        ty => ty,
-    };
-    match param.type_name() {
-        Some(name) => last_name(ty).as_deref() == Some(name),
-        None => true,
-    }
-}
-
-/// Whether the tokens contain `impl Trait` (a hidden generic in parameter position).
-fn has_impl(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == "impl",
-        TokenTree::Group(g) => has_impl(g.stream()),
-        _ => false,
-    })
-}
-
-/// Whether a return type can be copied as it is into the stub's signature: no `impl Trait`
-/// (the stub's body is `unreachable!()`), no reference or lifetime (the stub's parameters
-/// are not the function's), no `_`.
-fn stub_safe(tokens: TokenStream) -> bool {
-    tokens.into_iter().all(|t| match t {
-        TokenTree::Ident(i) => i != "impl" && i != "_",
-        TokenTree::Punct(p) => p.as_char() != '&' && p.as_char() != '\'',
-        TokenTree::Group(g) => stub_safe(g.stream()),
-        TokenTree::Literal(_) => true,
-    })
-}
-
-/// Whether the tokens name `Self`, which a function nested in the stub cannot.
-fn mentions_self_type(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == "Self",
-        TokenTree::Group(g) => mentions_self_type(g.stream()),
-        _ => false,
-    })
+    walk(tokens.to_token_stream())
 }
 
 fn parse_args(kind: &Kind, attr: TokenStream, errors: &mut Errors) -> Option<Path> {
@@ -362,115 +255,33 @@ fn parse_args(kind: &Kind, attr: TokenStream, errors: &mut Errors) -> Option<Pat
     krate
 }
 
-/// The parameters of a closure doing a loader's job, for the hints (typed, as the token
-/// loaders' closures must be), and the arguments passing them on.
-fn closure_params(kind: &Kind) -> (&'static str, &'static str) {
-    match kind.params {
-        HC => ("header: &JwtHeader, claims: &Claims", "header, claims"),
-        REASON => ("reason: &str", "reason"),
-        _ => ("user: &User", "user"),
-    }
+fn typed_params(sig: &Signature) -> Vec<&PatType> {
+    sig.inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(pt) => Some(pt),
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
 }
 
-/// Checks a parameter list that has the right length, one parameter at a time.
-fn check_params(kind: &Kind, typed: &[&syn::PatType], errors: &mut Vec<syn::Error>) {
-    // (claims, header) instead of (header, claims): one error for both.
-    if kind.params == HC
-        && typed.len() == 2
-        && names(Param::Claims, &typed[0].ty)
-        && names(Param::Header, &typed[1].ty)
-    {
-        errors.push(syn::Error::new_spanned(
-            quote! { #(#typed),* },
-            format!(
-                "the parameters of {} are in the wrong order: the header comes first, \
-                 then the payload, as Flask's (jwt_header, jwt_payload); swap them",
-                kind.a()
-            ),
-        ));
-        return;
-    }
-    for (i, (pt, param)) in typed.iter().zip(kind.params).enumerate() {
-        let ty = &*pt.ty;
-        let position = match (kind.params.len(), i) {
-            (1, _) => "the parameter",
-            (_, 0) => "the first parameter",
-            _ => "the second parameter",
-        };
-        let message = match (param, ty) {
-            (Param::Identity, _) if has_impl(ty.to_token_stream()) => format!(
-                "{} cannot be generic: `impl Trait` here is a hidden type parameter; take \
-                 a reference to one concrete identity type, e.g. `&User`",
-                kind.a()
-            ),
-            (_, Type::Reference(r)) if r.mutability.is_some() && names(*param, ty) => {
-                let elem = &r.elem;
-                format!(
-                    "{position} of {} is a shared reference, not `&mut`: write `&{}`",
-                    kind.a(),
-                    source(elem)
-                )
-            }
-            (Param::Reason, Type::Reference(r))
-                if last_name(&r.elem).as_deref() == Some("String") =>
-            {
-                format!(
-                    "{position} of {} is the error message as `&str`, not `&String`: write `&str`",
-                    kind.a()
-                )
-            }
-            (_, Type::Reference(r))
-                if names(*param, ty)
-                    && r.lifetime.as_ref().is_some_and(|l| l.ident == "static") =>
-            {
-                format!(
-                    "{position} of {} is borrowed only for the call, not for `'static`: \
-                     write `&{}`",
-                    kind.a(),
-                    source(&r.elem)
-                )
-            }
-            (_, Type::Reference(_)) if names(*param, ty) => continue,
-            (Param::Reason, _) if last_name(ty).as_deref() == Some("String") => format!(
-                "{position} of {} is the error message, borrowed: write `&str`",
-                kind.a()
-            ),
-            (_, _) if names(*param, ty) => format!(
-                "{position} of {} borrows {}: write `&{}`",
-                kind.a(),
-                param.role(),
-                source(ty)
-            ),
-            _ => format!(
-                "{position} of {} is {}: write {} (the parameters are {})",
-                kind.a(),
-                param.role(),
-                param.describe(),
-                kind.param_list()
-            ),
-        };
-        errors.push(syn::Error::new_spanned(ty, message));
-    }
-}
-
-/// Checks the signature: every mistake, each spanned at its tokens, and whether the function
-/// must be replaced by a stub (all mistakes but `self`, which a method keeps).
-fn check_signature(kind: &Kind, sig: &Signature) -> (Vec<syn::Error>, bool) {
-    let mut errors = Vec::new();
-    let mut method = false;
+/// Checks the shape of the signature, reporting every mistake at its tokens. Returns whether
+/// there was none. Types are left to the compiler.
+fn check_signature(kind: &Kind, sig: &Signature, errors: &mut Errors) -> bool {
+    let before = errors.len();
+    let a = kind.a();
     if let Some(asyncness) = sig.asyncness {
         if !kind.may_be_async {
-            let when = match kind.returns {
-                Returns::Response => "the error response is built synchronously",
-                Returns::Key if kind.params == HC => "it is called while the token is decoded",
+            let when = match (kind.returns, kind.params) {
+                (Returns::Response, _) => "the error response is built synchronously",
+                (_, Params::Token) => "it is called while the token is decoded",
                 _ => "it is called when a token is created, and creating tokens is not async",
             };
             errors.push(syn::Error::new(
                 asyncness.span,
                 format!(
-                    "{} cannot be `async`: {when}; remove `async` (only token_in_blocklist_loader, \
-                     token_verification_loader and user_lookup_loader may be async)",
-                    kind.a()
+                    "{a} cannot be `async`: {when}; remove `async` (only token_in_blocklist_loader, \
+                     token_verification_loader and user_lookup_loader may be async)"
                 ),
             ));
         }
@@ -478,88 +289,54 @@ fn check_signature(kind: &Kind, sig: &Signature) -> (Vec<syn::Error>, bool) {
     if let Some(unsafety) = sig.unsafety {
         errors.push(syn::Error::new(
             unsafety.span,
-            format!(
-                "{} cannot be `unsafe`: it is called as a safe `Fn`; remove `unsafe`",
-                kind.a()
-            ),
+            format!("{a} cannot be `unsafe`: it is called as a safe `Fn`; remove `unsafe`"),
         ));
     }
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new_spanned(
             variadic,
-            format!("{} cannot be variadic", kind.a()),
+            format!("{a} cannot be variadic"),
         ));
     }
     if !sig.generics.params.is_empty() {
         errors.push(syn::Error::new_spanned(
             &sig.generics,
             format!(
-                "{} cannot be generic: it is registered by name for concrete types; remove `{}` \
+                "{a} cannot be generic: it is registered by name for concrete types; remove `{}` \
                  and write the types out",
-                kind.a(),
                 source(&sig.generics)
             ),
         ));
     }
-
-    let receiver = sig.inputs.iter().find_map(|a| match a {
-        FnArg::Receiver(r) => Some(r),
-        FnArg::Typed(_) => None,
-    });
-    let typed: Vec<&syn::PatType> = sig
-        .inputs
-        .iter()
-        .filter_map(|a| match a {
-            FnArg::Typed(pt) => Some(pt),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let expected = kind.params.len();
-    if let Some(r) = receiver {
-        let (params, args) = closure_params(kind);
+    let (_, closure, args) = kind.params.written();
+    if let Some(FnArg::Receiver(r)) = sig.inputs.first() {
         errors.push(syn::Error::new_spanned(
             r,
             format!(
-                "{} is a free function, not a method taking `self`: remove `{}`, or remove \
-                 the attribute and register a closure calling the method, e.g. \
-                 `.{}(move |{params}| store.{}({args}))`",
-                kind.a(),
+                "{a} is a free function, not a method taking `self`: remove `{}`, or remove the \
+                 attribute and register a closure calling the method, e.g. \
+                 `.{}(move |{closure}| store.{}({args}))`",
                 source(r),
                 kind.name,
                 sig.ident,
             ),
         ));
-        method = true;
     }
+
+    let typed = typed_params(sig);
+    let expected = kind.params.len();
+    let s = if expected == 1 { "" } else { "s" };
+    let list = kind.params.list();
     if typed.len() < expected {
-        let have = typed.len();
-        let (span_tokens, fix) = match (kind.params, typed.as_slice()) {
-            (HC, [only]) if names(Param::Claims, &only.ty) => (
-                only.to_token_stream(),
-                "add the header before it: `(_jwt_header: &JwtHeader, …)`".to_owned(),
-            ),
-            (HC, [only]) if names(Param::Header, &only.ty) => (
-                only.to_token_stream(),
-                "add the payload after it: `(…, jwt_payload: &Claims)`".to_owned(),
-            ),
-            _ => (
-                // The empty `()`.
-                {
-                    let mut parens = TokenStream::new();
-                    sig.paren_token
-                        .surround(&mut parens, |t| sig.inputs.to_tokens(t));
-                    parens
-                },
-                format!("write {}", kind.signature(&sig.ident)),
-            ),
-        };
+        let mut parens = TokenStream::new();
+        sig.paren_token
+            .surround(&mut parens, |t| sig.inputs.to_tokens(t));
         errors.push(syn::Error::new_spanned(
-            span_tokens,
+            parens,
             format!(
-                "{} takes {expected} parameter{} {}, not {have}: {fix}",
-                kind.a(),
-                if expected == 1 { "" } else { "s" },
-                kind.param_list(),
+                "{a} takes {expected} parameter{s} {list}, not {}: write {}",
+                typed.len(),
+                kind.signature(&sig.ident)
             ),
         ));
     } else if typed.len() > expected {
@@ -567,11 +344,8 @@ fn check_signature(kind: &Kind, sig: &Signature) -> (Vec<syn::Error>, bool) {
         errors.push(syn::Error::new_spanned(
             quote! { #(#extra),* },
             format!(
-                "{} takes {expected} parameter{} {}, not {}: remove {}; to use other \
-                 state, register a closure that captures it, e.g. `.{}(move |{}| …)`",
-                kind.a(),
-                if expected == 1 { "" } else { "s" },
-                kind.param_list(),
+                "{a} takes {expected} parameter{s} {list}, not {}: remove {}; to use other \
+                 state, register a closure that captures it, e.g. `.{}(move |{closure}| …)`",
                 typed.len(),
                 if extra.len() == 1 {
                     "this parameter"
@@ -579,122 +353,58 @@ fn check_signature(kind: &Kind, sig: &Signature) -> (Vec<syn::Error>, bool) {
                     "these parameters"
                 },
                 kind.name,
-                closure_params(kind).0,
             ),
         ));
     } else {
-        check_params(kind, &typed, &mut errors);
+        for (i, pt) in typed.iter().enumerate() {
+            let position = match (expected, i) {
+                (1, _) => "the parameter",
+                (_, 0) => "the first parameter",
+                _ => "the second parameter",
+            };
+            let ty = &*pt.ty;
+            if has_impl(ty) {
+                errors.push(syn::Error::new_spanned(
+                    ty,
+                    format!(
+                        "{a} cannot be generic: `impl Trait` here is a hidden type parameter; \
+                         write the one type {position} has, e.g. {}",
+                        match kind.params {
+                            Params::Token if i == 0 => "`&JwtHeader`",
+                            Params::Token => "`&Claims`",
+                            Params::Reason => "`&str`",
+                            Params::Identity => "`&User`",
+                        }
+                    ),
+                ));
+            } else if let syn::Type::Reference(r) = ty {
+                if r.lifetime.as_ref().is_some_and(|l| l.ident == "static") {
+                    let mut fixed = r.clone();
+                    fixed.lifetime = None;
+                    errors.push(syn::Error::new_spanned(
+                        ty,
+                        format!(
+                            "{position} of {a} is borrowed only for the call, not for \
+                             `'static`: write `{}`",
+                            source(&fixed)
+                        ),
+                    ));
+                }
+            }
+        }
     }
 
     if let ReturnType::Default = sig.output {
         errors.push(syn::Error::new(
             sig.paren_token.span.close(),
             format!(
-                "{} must return {}: add a return type, e.g. `{}`",
-                kind.a(),
+                "{a} must return {}: add a return type, e.g. `{}`",
                 kind.returns_doc,
-                kind.returns_hint
+                kind.returns.hint()
             ),
         ));
     }
-    let stub = errors.len() > usize::from(method);
-    (errors, stub)
-}
-
-/// A return type the builder accepts for this kind, for the stub when the function's own
-/// cannot be used.
-fn fallback_return(kind: &Kind, krate: &Path) -> Type {
-    match kind.returns {
-        Returns::IdentityValue => parse_quote!(::std::string::String),
-        // `serde_json::Value`, named through the facade (the user's crate may not depend on
-        // serde_json): `Claims` derefs to a `Map<String, Value>`, indexed by `&str`.
-        Returns::JsonValue => parse_quote!(
-            <<#krate::Claims as ::core::ops::Deref>::Target as ::core::ops::Index<&'static str>>::Output
-        ),
-        Returns::Key => parse_quote!(#krate::Key),
-        Returns::Bool => parse_quote!(bool),
-        Returns::User => parse_quote!(::core::option::Option<()>),
-        Returns::Response => parse_quote!(()),
-    }
-}
-
-/// A function with the signature the builder expects, under the function's name, so that
-/// registering it adds no error to the one reported (a method keeps its `self`). The function
-/// as written is nested inside when it can be (no `self`, no `Self`), so its body is still
-/// type-checked.
-fn stub(kind: &Kind, func: ItemFn, krate: &Path) -> TokenStream {
-    let ItemFn {
-        attrs,
-        vis,
-        sig,
-        block,
-    } = func;
-    let ident = &sig.ident;
-    let generics = &sig.generics;
-    let where_clause = &generics.where_clause;
-    let typed: Vec<&Type> = sig
-        .inputs
-        .iter()
-        .filter_map(|a| match a {
-            FnArg::Typed(pt) => Some(&*pt.ty),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    // The function's own parameter type where it names the right type (so its imports stay
-    // used), made a shared reference; else the type the builder expects.
-    let params = kind.params.iter().enumerate().map(|(i, p)| {
-        match typed.get(i) {
-            Some(ty) if names(*p, ty) && !has_impl(ty.to_token_stream()) => match ty {
-                Type::Reference(r) => {
-                    let elem = &r.elem;
-                    return quote!(_: &#elem);
-                }
-                ty => return quote!(_: &#ty),
-            },
-            _ => {}
-        }
-        match p {
-            Param::Header => quote!(_: &#krate::JwtHeader),
-            Param::Claims => quote!(_: &#krate::Claims),
-            Param::Reason => quote!(_: &::core::primitive::str),
-            Param::Identity => quote!(_: &()),
-        }
-    });
-    let ret: Type = match &sig.output {
-        ReturnType::Type(_, ty) if stub_safe(ty.to_token_stream()) => (**ty).clone(),
-        _ => fallback_return(kind, krate),
-    };
-    let receiver = sig.inputs.iter().find_map(|a| match a {
-        FnArg::Receiver(r) => Some(quote!(#r,)),
-        FnArg::Typed(_) => None,
-    });
-    let has_receiver = receiver.is_some();
-    let nested = if has_receiver
-        || mentions_self_type(sig.to_token_stream())
-        || mentions_self_type(block.to_token_stream())
-    {
-        None
-    } else {
-        let mut sig = sig.clone();
-        if let ReturnType::Default = sig.output {
-            // Whatever the body returns, without a second "mismatched types" error.
-            sig.output = parse_quote!(-> impl ::core::marker::Sized);
-        }
-        let original = ItemFn {
-            attrs: vec![parse_quote!(#[allow(dead_code, clippy::all)])],
-            vis: Visibility::Inherited,
-            sig,
-            block: block.clone(),
-        };
-        Some(original)
-    };
-    quote! {
-        #(#attrs)*
-        #vis fn #ident #generics (#receiver #(#params),*) -> #ret #where_clause {
-            #nested
-            ::core::unreachable!()
-        }
-    }
+    errors.len() == before
 }
 
 pub(crate) fn expand(kind: &'static Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -720,70 +430,200 @@ pub(crate) fn expand(kind: &'static Kind, attr: TokenStream, item: TokenStream) 
             return quote! { #errs #item };
         }
     };
-    expand_fn(kind, errors, func, &krate)
+    // A mistake in the options alone leaves the function valid: it is expanded as usual.
+    let expanded = if check_signature(kind, &func.sig, &mut errors) {
+        expand_checked(kind, func, &krate)
+    } else {
+        stand_in(kind, func, &krate)
+    };
+    let errs = errors.into_compile_errors();
+    quote! { #errs #expanded }
 }
 
-fn expand_fn(kind: &Kind, mut errors: Errors, func: ItemFn, krate: &Path) -> TokenStream {
-    let (mistakes, needs_stub) = check_signature(kind, &func.sig);
-    let wrong = !mistakes.is_empty();
-    for e in mistakes {
-        errors.push(e);
+/// The type a parameter has in the signature the builder expects (behind `&`), and the probe
+/// that passes it on as the type the user wrote. `None` for an identity, whose type is the
+/// user's to choose.
+fn expected_param(kind: &Kind, i: usize, krate: &Path) -> Option<(TokenStream, &'static str)> {
+    match (kind.params, i) {
+        (Params::Token, 0) => Some((quote!(#krate::__private::JwtHeader), "header")),
+        (Params::Token, _) => Some((quote!(#krate::__private::Claims), "claims")),
+        (Params::Reason, _) => Some((quote!(::core::primitive::str), "reason")),
+        (Params::Identity, _) => None,
     }
-    if needs_stub {
-        let errs = errors.into_compile_errors();
-        let stub = stub(kind, func, krate);
-        return quote! { #errs #stub };
-    }
-    // Only the options (or `self`) were wrong, if anything: the function is expanded as usual.
-    let errs = errors.into_compile_errors();
-    if func.sig.asyncness.is_none() || wrong {
-        return quote! { #errs #func };
+}
+
+/// A function with a correct shape: the exact parameter types the builder expects, the
+/// parameters rebound as written through the probes, a probe of the return type.
+fn expand_checked(kind: &Kind, func: ItemFn, krate: &Path) -> TokenStream {
+    let ItemFn {
+        mut attrs,
+        vis,
+        mut sig,
+        block,
+    } = func;
+    let probe = quote!(#krate::__private::probe);
+    let mut stmts = Vec::new();
+    let ReturnType::Type(_, ret) = &sig.output else {
+        unreachable!("checked by check_signature")
+    };
+    let ret = (**ret).clone();
+    // An `impl Trait` cannot be named; the builder's own bound checks it.
+    if !has_impl(&ret) {
+        let check = match kind.returns {
+            Returns::IdentityValue => quote!(identity_claim::<#ret>),
+            Returns::JsonValue => quote!(json_object::<#ret>),
+            Returns::Key => quote!(key::<#ret>),
+            Returns::Bool => quote!(verdict::<#ret>),
+            Returns::User => quote!(user::<_, #ret>),
+            Returns::Response => quote!(response::<#ret>),
+        };
+        stmts.push(quote_spanned! {ret.span()=> #probe::#check(); });
     }
 
-    // An async (header, claims) loader: take the arguments by value, return a Send future.
-    let ItemFn {
+    let by_value = sig.asyncness.is_some();
+    let mut inputs = Punctuated::new();
+    for (i, pt) in typed_params(&sig).into_iter().enumerate() {
+        let ty = &pt.ty;
+        let Some((expected, check)) = expected_param(kind, i, krate) else {
+            stmts.push(quote_spanned! {ty.span()=> #probe::identity::<#ty>(); });
+            inputs.push(FnArg::Typed(pt.clone()));
+            continue;
+        };
+        // The parameter keeps its name when it is a plain one.
+        let name = match &*pt.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+                p.ident.clone()
+            }
+            _ => format_ident!("__jwt_arg{}", i, span = Span::mixed_site()),
+        };
+        let (arg, param) = if by_value {
+            (quote!(&#name), quote!(#name: #expected))
+        } else {
+            (quote!(#name), quote!(#name: &#expected))
+        };
+        inputs.push(parse_quote!(#param));
+        let (pat_attrs, pat) = (&pt.attrs, &pt.pat);
+        let check = format_ident!("{}", check, span = ty.span());
+        stmts.push(quote_spanned! {ty.span()=>
+            #(#pat_attrs)* let #pat: #ty = #probe::#check::<#ty>(#arg);
+        });
+    }
+    sig.inputs = inputs;
+
+    let block: Block = match sig.asyncness.take() {
+        // An async loader on (header, claims): they come by value and the function returns a
+        // `Send + 'static` future, spanned at `async` so that a future that is not `Send` is
+        // reported there.
+        Some(asyncness) => {
+            let span = asyncness.span;
+            // The user wrote `async fn`: nothing to simplify.
+            attrs.push(parse_quote!(#[allow(clippy::manual_async_fn)]));
+            sig.output = syn::parse_quote_spanned! {span=>
+                -> impl ::core::future::Future<Output = #ret> + ::core::marker::Send + 'static
+            };
+            syn::parse_quote_spanned! {span=> { async move { #(#stmts)* #block } } }
+        }
+        None => parse_quote!({ #(#stmts)* #block }),
+    };
+    ItemFn {
         attrs,
         vis,
         sig,
+        block: Box::new(block),
+    }
+    .into_token_stream()
+}
+
+/// A return type the builder accepts for this kind, for a stand-in whose own cannot be used.
+fn fallback_return(kind: &Kind, krate: &Path) -> syn::Type {
+    match kind.returns {
+        Returns::IdentityValue => parse_quote!(::std::string::String),
+        Returns::JsonValue => parse_quote!(#krate::__private::probe::JsonValue),
+        Returns::Key => parse_quote!(#krate::__private::Key),
+        Returns::Bool => parse_quote!(bool),
+        Returns::User => parse_quote!(::core::option::Option<()>),
+        Returns::Response => parse_quote!(()),
+    }
+}
+
+/// After a mistake in the shape: a function under the same name with the signature the builder
+/// expects (a method keeps its `self`, a generic function its generics, so that calling it as
+/// written adds no error), whose body is the function's own, after its parameters bound as
+/// written to `unreachable!()`: the body is type-checked as written, and never run (the crate
+/// does not compile).
+fn stand_in(kind: &Kind, func: ItemFn, krate: &Path) -> TokenStream {
+    let ItemFn {
+        mut attrs,
+        vis,
+        mut sig,
         block,
     } = func;
-    let ident = &sig.ident;
+    let mut stmts: Vec<TokenStream> = typed_params(&sig)
+        .into_iter()
+        .map(|pt| {
+            let (pat_attrs, pat, ty) = (&pt.attrs, &pt.pat, &pt.ty);
+            quote! { #(#pat_attrs)* let #pat: #ty = ::core::unreachable!(); }
+        })
+        .collect();
+    let mut inputs: Punctuated<FnArg, syn::Token![,]> = sig
+        .inputs
+        .iter()
+        .filter(|a| matches!(a, FnArg::Receiver(_)))
+        .cloned()
+        .collect();
+    for i in 0..kind.params.len() {
+        let name = format_ident!("__jwt_arg{}", i, span = Span::mixed_site());
+        let ty = expected_param(kind, i, krate).map_or_else(|| quote!(()), |(ty, _)| ty);
+        inputs.push(parse_quote!(#name: &#ty));
+    }
+    sig.inputs = inputs;
+    sig.unsafety = None;
+    sig.variadic = None;
+
     let ret = match &sig.output {
-        ReturnType::Type(_, t) => t.clone(),
-        ReturnType::Default => parse_quote!(()),
+        ReturnType::Type(_, ty) => Some((**ty).clone()),
+        ReturnType::Default => None,
     };
-    let owned = [
-        syn::Ident::new("__jwt_header", Span::mixed_site()),
-        syn::Ident::new("__jwt_claims", Span::mixed_site()),
-    ];
-    let mut binds = Vec::new();
-    for (arg, owned) in sig.inputs.iter().zip(&owned) {
-        if let FnArg::Typed(pt) = arg {
-            let pat: &Pat = &pt.pat;
-            let ty = &pt.ty;
-            binds.push(quote! { let #pat: #ty = &#owned; });
+    match (sig.asyncness.take(), ret) {
+        // The body as it is, returning what it returns.
+        (None, Some(_)) => stmts.push(block.into_token_stream()),
+        (None, None) => {
+            sig.output = ReturnType::Type(Default::default(), fallback_return(kind, krate).into());
+            stmts.push(quote! { let _ = #block; ::core::unreachable!() });
+        }
+        (Some(_), ret) => {
+            // The body in an async block, typed with the return type (when it can be named) so
+            // that `?` in it still knows what it converts to.
+            let body = match &ret {
+                Some(ty) if !has_impl(ty) => {
+                    let v = syn::Ident::new("__jwt_value", Span::mixed_site());
+                    quote! { { let #v: #ty = #block; #v } }
+                }
+                _ => block.into_token_stream(),
+            };
+            // What the function returns: its own type, or one the builder accepts (an
+            // `impl Trait` is kept in the signature, with a hidden type that satisfies it).
+            let value = match &ret {
+                Some(ty) if !has_impl(ty) => ty.clone(),
+                _ => fallback_return(kind, krate),
+            };
+            if ret.is_none() {
+                sig.output = ReturnType::Type(Default::default(), value.clone().into());
+            }
+            let v = syn::Ident::new("__jwt_value", Span::mixed_site());
+            stmts.push(quote! {
+                let _ = async move #body;
+                let #v: #value = ::core::unreachable!();
+                #v
+            });
         }
     }
-    let [h, c] = &owned;
-    // Spanned at `async`, so that a future that is not `Send` is reported there.
-    let span = sig.asyncness.map_or_else(Span::call_site, |a| a.span);
-    let future = quote_spanned! {span=>
-        impl ::core::future::Future<Output = #ret> + ::core::marker::Send + 'static
-    };
-    let body = quote_spanned! {span=>
-        async move {
-            #(#binds)*
-            #block
-        }
-    };
-    quote! {
-        #errs
-        #(#attrs)*
-        #vis fn #ident(
-            #h: #krate::JwtHeader,
-            #c: #krate::Claims,
-        ) -> #future {
-            #body
-        }
+    attrs.push(parse_quote!(#[allow(unreachable_code, unused_variables)]));
+    ItemFn {
+        attrs,
+        vis,
+        sig,
+        block: Box::new(parse_quote!({ #(#stmts)* })),
     }
+    .into_token_stream()
 }

@@ -16,21 +16,21 @@
 #![warn(missing_docs)]
 
 mod b64;
-pub mod blocklist;
-pub mod clock;
-pub mod config;
-pub mod context;
-pub mod cookies;
+mod blocklist;
+mod clock;
+mod config;
+mod context;
+mod cookies;
 mod csrf;
-pub mod current_user;
-pub mod error;
-pub mod guard;
+mod current_user;
+mod error;
+mod guard;
 mod keys;
-pub mod loaders;
+mod loaders;
 mod locations;
 mod manager;
 mod pipeline;
-pub mod token;
+mod token;
 
 #[cfg(feature = "redis")]
 pub use blocklist::RedisBlocklist;
@@ -51,13 +51,14 @@ pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt};
 pub use keys::Key;
-pub use loaders::{LoaderError, LoaderOutput, TokenLoader};
+pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::context::scope;
     pub use crate::guard::{encode_locations, flags};
+    pub use crate::loaders::probe;
 }
 pub use manager::{
     DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,

@@ -8,6 +8,9 @@
 //! Loaders that Flask calls during a request may be `async`: they return any future. Their
 //! result may be a plain value or a `Result`; an `Err` fails closed (503 for the blocklist).
 
+#[doc(hidden)]
+pub mod probe;
+
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
@@ -37,9 +40,8 @@ impl std::error::Error for LoaderError {}
 
 /// What a loader may return: the value itself, or a `Result` whose error fails closed.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not what this loader must return",
+    message = "`{Self}` is not a valid result of this loader: it returns `{T}` or `Result<{T}, E>` (E: Display)",
     label = "not a valid loader result",
-    note = "a token_in_blocklist_loader or token_verification_loader returns `bool` or `Result<bool, E>` (E: Display)",
     note = "a user_lookup_loader returns `Option<User>` or `Result<Option<User>, E>` (User: Send + Sync + 'static, E: Display)"
 )]
 pub trait LoaderOutput<T>: Send {
