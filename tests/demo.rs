@@ -2,65 +2,14 @@
 //! (`examples/demo/app.rs`): every route, header / cookie / query-string / JSON-body clients,
 //! logout revoking, the admin check, the custom error key, OPTIONS.
 
-#[path = "../examples/demo/app.rs"]
-#[allow(dead_code)]
-mod demo_app;
-
 mod common;
+#[path = "common/demo.rs"]
+mod demo;
 
-use axum::Router;
-use axum_jwt_extended::JwtConfig;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use common::{bearer, request, Reply};
-
-fn demo(vars: &[(&str, &str)]) -> Router {
-    let config = JwtConfig::from_lookup(|name| {
-        vars.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-            .or_else(|| (name == "JWT_SECRET_KEY").then(|| common::SECRET.to_owned()))
-    })
-    .expect("valid demo configuration");
-    demo_app::demo(config, None).expect("demo starts")
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Reply {
-    let text = body.map(|b| b.to_string());
-    let mut h: Vec<(&str, &str)> = headers.to_vec();
-    if text.is_some() {
-        h.push(("Content-Type", "application/json"));
-    }
-    request(app, method, uri, &h, text.as_deref()).await
-}
-
-async fn login(app: &Router, user: &str, password: &str) -> Reply {
-    call(
-        app,
-        "POST",
-        "/login",
-        &[],
-        Some(json!({"username": user, "password": password})),
-    )
-    .await
-}
-
-fn tokens(r: &Reply) -> (String, String) {
-    let v = r.json();
-    (
-        v["access_token"].as_str().expect("access token").to_owned(),
-        v["refresh_token"]
-            .as_str()
-            .expect("refresh token")
-            .to_owned(),
-    )
-}
+use common::{bearer, request};
+use demo::{call, demo, login, tokens};
 
 #[tokio::test]
 async fn header_clients_every_route() {

@@ -15,36 +15,9 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
-use common::{builder, manager, NOW, SECRET};
+use common::{builder, manager, NOW};
 
-mod craft {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    use hmac::{Hmac, Mac};
-    use serde_json::Value;
-    use sha2::Sha256;
-
-    /// PyJWT's `jwt.encode(claims, SECRET, "HS256", headers=…)`.
-    pub fn token_with_headers(claims: &Value, extra_headers: &Value) -> String {
-        let mut header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
-        if let Some(extra) = extra_headers.as_object() {
-            header.as_object_mut().unwrap().extend(extra.clone());
-        }
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let mut mac = Hmac::<Sha256>::new_from_slice(super::SECRET.as_bytes()).unwrap();
-        mac.update(input.as_bytes());
-        let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-        format!("{input}.{sig}")
-    }
-
-    pub fn token(claims: &Value) -> String {
-        token_with_headers(claims, &Value::Null)
-    }
-}
+use common::craft;
 
 /// The upstream fixture's configuration: cookies and headers, CSRF protection on.
 fn fixture_config() -> JwtConfig {

@@ -24,45 +24,7 @@ use common::{
 
 // ---- crafting tokens -----------------------------------------------------------------------
 
-mod craft {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    use hmac::{Hmac, Mac};
-    use serde_json::Value;
-    use sha2::{Sha256, Sha512};
-
-    pub fn b64(bytes: impl AsRef<[u8]>) -> String {
-        URL_SAFE_NO_PAD.encode(bytes)
-    }
-
-    pub fn hs256(input: &str, secret: &[u8]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
-        mac.update(input.as_bytes());
-        b64(mac.finalize().into_bytes())
-    }
-
-    pub fn hs512(input: &str, secret: &[u8]) -> String {
-        let mut mac = Hmac::<Sha512>::new_from_slice(secret).unwrap();
-        mac.update(input.as_bytes());
-        b64(mac.finalize().into_bytes())
-    }
-
-    /// `header.payload.signature` from raw JSON texts, HS256-signed with `secret`.
-    pub fn raw(header_json: &str, payload_json: &str, secret: &[u8]) -> String {
-        let input = format!("{}.{}", b64(header_json), b64(payload_json));
-        let sig = hs256(&input, secret);
-        format!("{input}.{sig}")
-    }
-
-    /// PyJWT's `jwt.encode(claims, SECRET, "HS256")` (the upstream tests' `encode_token`).
-    pub fn token(claims: Value) -> String {
-        raw(
-            r#"{"alg":"HS256","typ":"JWT"}"#,
-            &claims.to_string(),
-            super::SECRET.as_bytes(),
-        )
-    }
-}
+use common::craft;
 
 // ---- handlers ------------------------------------------------------------------------------
 
@@ -355,7 +317,7 @@ async fn test_fresh_claim_values() {
         (json!("yes"), 401),
     ];
     for (fresh, status) in cases {
-        let token = craft::token(json!({"sub": "username", "fresh": fresh}));
+        let token = craft::token(&json!({"sub": "username", "fresh": fresh}));
         let r = with_token(&app, url, &token).await;
         assert_eq!(r.status, status, "fresh = {fresh}: {}", r.text);
         if status == 200 {
@@ -365,7 +327,7 @@ async fn test_fresh_claim_values() {
         }
     }
     // No `fresh` claim at all defaults to false.
-    let token = craft::token(json!({"sub": "username"}));
+    let token = craft::token(&json!({"sub": "username"}));
     assert_msg(
         &with_token(&app, url, &token).await,
         401,
@@ -393,7 +355,7 @@ async fn test_refresh_jwt_required() {
     let r = with_token(&app, url, &t.refresh).await;
     assert_eq!((r.status.as_u16(), r.json()), (200, bar()));
     // A token without `type` is an access token.
-    let untyped = craft::token(json!({"sub": "username"}));
+    let untyped = craft::token(&json!({"sub": "username"}));
     assert_msg(
         &with_token(&app, url, &untyped).await,
         422,
@@ -404,7 +366,7 @@ async fn test_refresh_jwt_required() {
 #[tokio::test]
 async fn test_custom_token_type_on_access_route() {
     let (app, _) = default_app();
-    let token = craft::token(json!({"sub": "username", "type": "custom"}));
+    let token = craft::token(&json!({"sub": "username", "type": "custom"}));
     let r = with_token(&app, "/protected", &token).await;
     assert_eq!((r.status.as_u16(), r.json()), (200, bar()));
     assert_msg(
@@ -417,7 +379,7 @@ async fn test_custom_token_type_on_access_route() {
 #[tokio::test]
 async fn test_foreign_token_with_only_sub_gets_defaults() {
     let (app, _) = default_app();
-    let token = craft::token(json!({"sub": "alice"}));
+    let token = craft::token(&json!({"sub": "alice"}));
     let r = with_token(&app, "/claims", &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
@@ -593,7 +555,7 @@ async fn test_invalid_jwt() {
 #[tokio::test]
 async fn test_jwt_missing_claims() {
     let (app, _) = default_app();
-    let token = craft::token(json!({"foo": "bar"}));
+    let token = craft::token(&json!({"foo": "bar"}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
@@ -609,7 +571,7 @@ async fn test_jwt_invalid_audience() {
         json!({"sub": "me"}),
         json!({"sub": "me", "aud": "whatever"}),
     ] {
-        let r = with_token(&app, "/protected", &craft::token(claims)).await;
+        let r = with_token(&app, "/protected", &craft::token(&claims)).await;
         assert_eq!(r.status, 200, "{}", r.text);
         assert_eq!(r.json(), json!({"foo": "bar", "identity": "me"}));
     }
@@ -619,12 +581,12 @@ async fn test_jwt_invalid_audience() {
         ..config()
     });
     assert_msg(
-        &with_token(&app, "/protected", &craft::token(json!({"sub": "me"}))).await,
+        &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
         422,
         "Token is missing the \"aud\" claim",
     );
     for aud in [json!("different_audience"), json!(["a", "b"])] {
-        let token = craft::token(json!({"aud": aud, "sub": "me"}));
+        let token = craft::token(&json!({"aud": aud, "sub": "me"}));
         assert_msg(
             &with_token(&app, "/protected", &token).await,
             422,
@@ -632,7 +594,7 @@ async fn test_jwt_invalid_audience() {
         );
     }
     for aud in [json!("my_audience"), json!(["x", "my_audience"])] {
-        let token = craft::token(json!({"aud": aud, "sub": "me"}));
+        let token = craft::token(&json!({"aud": aud, "sub": "me"}));
         let r = with_token(&app, "/protected", &token).await;
         assert_eq!(r.status, 200, "aud {aud}: {}", r.text);
     }
@@ -641,7 +603,7 @@ async fn test_jwt_invalid_audience() {
 #[tokio::test]
 async fn test_jwt_invalid_issuer() {
     let (app, _) = default_app();
-    let r = with_token(&app, "/protected", &craft::token(json!({"sub": "me"}))).await;
+    let r = with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
 
     let (app, _) = app_for(JwtConfig {
@@ -649,17 +611,17 @@ async fn test_jwt_invalid_issuer() {
         ..config()
     });
     assert_msg(
-        &with_token(&app, "/protected", &craft::token(json!({"sub": "me"}))).await,
+        &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
         422,
         "Token is missing the \"iss\" claim",
     );
-    let token = craft::token(json!({"iss": "different_issuer", "sub": "me"}));
+    let token = craft::token(&json!({"iss": "different_issuer", "sub": "me"}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
         "Invalid issuer",
     );
-    let token = craft::token(json!({"iss": "my_issuer", "sub": "me"}));
+    let token = craft::token(&json!({"iss": "my_issuer", "sub": "me"}));
     let r = with_token(&app, "/protected", &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
@@ -672,7 +634,7 @@ async fn test_missing_iss_is_reported_before_missing_aud() {
         ..config()
     });
     assert_msg(
-        &with_token(&app, "/protected", &craft::token(json!({"sub": "me"}))).await,
+        &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
         422,
         "Token is missing the \"iss\" claim",
     );
@@ -771,7 +733,7 @@ async fn test_decode_token_errors_in_unprotected_view() {
         422,
         "Signature verification failed",
     );
-    let expired = craft::token(json!({"sub": "username", "exp": NOW - 1}));
+    let expired = craft::token(&json!({"sub": "username", "exp": NOW - 1}));
     assert_msg(
         &get_req(&app, "/decode", &[("x-token", &expired)]).await,
         401,
@@ -917,7 +879,7 @@ async fn test_non_string_identity() {
 #[tokio::test]
 async fn test_non_string_jti() {
     let (app, _) = default_app();
-    let token = craft::token(json!({"sub": "username", "jti": 7}));
+    let token = craft::token(&json!({"sub": "username", "jti": 7}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
@@ -955,7 +917,7 @@ async fn test_time_claims_default_leeway() {
             .as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
-        let r = with_token(&app, "/protected", &craft::token(claims)).await;
+        let r = with_token(&app, "/protected", &craft::token(&claims)).await;
         assert_eq!(r.status, status, "{extra}: {}", r.text);
         if status == 200 {
             assert_eq!(r.json(), bar(), "{extra}");
@@ -994,7 +956,7 @@ async fn test_time_claims_with_leeway_120() {
             .as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
-        let r = with_token(&app, "/protected", &craft::token(claims)).await;
+        let r = with_token(&app, "/protected", &craft::token(&claims)).await;
         assert_eq!(r.status, status, "{extra}: {}", r.text);
         if status == 200 {
             assert_eq!(r.json(), bar(), "{extra}");
@@ -1014,7 +976,7 @@ async fn test_non_numeric_time_claims() {
     ] {
         // A non-integer string (Flask too), and null / a bool (deliberately 422 here).
         for bad in [json!("abc"), json!(null), json!(true)] {
-            let token = craft::token(json!({"sub": "username", claim: bad}));
+            let token = craft::token(&json!({"sub": "username", claim: bad}));
             let r = with_token(&app, "/protected", &token).await;
             assert_eq!(r.status, 422, "{claim} = {bad}: {}", r.text);
             assert_eq!(r.json(), json!({"msg": msg}), "{claim} = {bad}");
@@ -1026,20 +988,20 @@ async fn test_non_numeric_time_claims() {
 async fn test_time_claims_are_checked_in_pyjwt_order() {
     let (app, _) = default_app();
     // iat before nbf before exp.
-    let token = craft::token(json!({"sub": "u", "iat": NOW + 10, "nbf": NOW + 10, "exp": 1}));
+    let token = craft::token(&json!({"sub": "u", "iat": NOW + 10, "nbf": NOW + 10, "exp": 1}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
         "The token is not yet valid (iat)",
     );
-    let token = craft::token(json!({"sub": "u", "nbf": NOW + 10, "exp": 1}));
+    let token = craft::token(&json!({"sub": "u", "nbf": NOW + 10, "exp": 1}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         422,
         "The token is not yet valid (nbf)",
     );
     // Expired wins over the claims checked after it (missing sub).
-    let token = craft::token(json!({"exp": 1}));
+    let token = craft::token(&json!({"exp": 1}));
     assert_msg(
         &with_token(&app, "/protected", &token).await,
         401,

@@ -2,6 +2,8 @@
 //! request sender that returns the exact status and JSON body a user would see.
 #![allow(dead_code)]
 
+pub mod craft;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
