@@ -228,3 +228,68 @@ async fn revoke_every_token_of_an_identity() {
     let r = get_req(&app, "/protected", &[("Authorization", &bearer(&bob))]).await;
     assert_eq!(r.status.as_u16(), 200);
 }
+
+async fn redis_conn(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(redis.url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_lifetime_is_revoked_for_good() {
+    // `exp` far past anything Redis can count as a TTL: kept without one, never a 503.
+    let redis = RedisServer::start();
+    let jwt = manager(&redis.url());
+    let claims = common::craft::token(&json!({
+        "sub": "alice", "type": "access", "jti": "huge", "fresh": false,
+        "iat": jwt.now().as_secs(), "exp": 10_000_000_000_000_000_000u64,
+    }));
+    let claims = jwt.decode_token(&claims).unwrap();
+    jwt.revoke_token(&claims).await.unwrap();
+    assert!(jwt.is_token_revoked(&claims).await.unwrap());
+    let ttl: i64 = redis::cmd("TTL")
+        .arg("axum-jwt-extended:jti:huge")
+        .query_async(&mut redis_conn(&redis).await)
+        .await
+        .unwrap();
+    assert_eq!(ttl, -1, "kept without expiry");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_identity_cut_off_is_kept_by_maximum_and_forever() {
+    let redis = RedisServer::start();
+    let jwt = manager(&redis.url());
+    let now = jwt.now().as_secs();
+    let token = jwt.create_access_token("alice").unwrap();
+    let claims = jwt.decode_token(&token).unwrap();
+    jwt.revoke_all_tokens_of("alice", now).await.unwrap();
+    // A later call with an older time does not lower it.
+    jwt.revoke_all_tokens_of("alice", now - 1000).await.unwrap();
+    assert!(jwt.is_token_revoked(&claims).await.unwrap());
+    // Concurrent calls keep the latest.
+    let calls: Vec<_> = (0..32u64)
+        .map(|i| {
+            let jwt = jwt.clone();
+            tokio::spawn(async move { jwt.revoke_all_tokens_of("bob", now - 31 + i).await })
+        })
+        .collect();
+    for c in calls {
+        c.await.unwrap().unwrap();
+    }
+    let mut conn = redis_conn(&redis).await;
+    let kept: u64 = redis::cmd("GET")
+        .arg("axum-jwt-extended:identity:\"bob\"")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(kept, now);
+    // No TTL: a token made with a long `expires_delta` cannot outlive the cut-off.
+    let ttl: i64 = redis::cmd("TTL")
+        .arg("axum-jwt-extended:identity:\"alice\"")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ttl, -1);
+}
