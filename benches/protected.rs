@@ -1,5 +1,5 @@
 //! What a protected request costs, as ratios to a hand-written jsonwebtoken extractor measured
-//! in the same run (issue #5).
+//! in the same run.
 //!
 //! ```text
 //! cargo bench --bench protected                 # interleaved rounds, prints ratios

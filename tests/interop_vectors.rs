@@ -1,4 +1,4 @@
-//! The six interop vectors of the reference (§4.4), minted by flask-jwt-extended 4.7.1:
+//! The six interop vectors, minted by flask-jwt-extended 4.7.1:
 //! we mint byte-identical tokens, and a real `Router` answers each of them as Flask does.
 
 mod common;
@@ -17,7 +17,7 @@ use common::{
 
 const CSRF: &str = "00000000-0000-4000-8000-0000000000c5";
 
-/// The `additional_claims` every vector was minted with (`FIX` in the reference).
+/// The `additional_claims` every vector was minted with.
 fn fix(jti: &str) -> Value {
     json!({
         "iat": 1_700_000_000,
@@ -189,7 +189,7 @@ fn decode_token_accepts_every_vector_but_v4() {
 
 #[test]
 fn mint_escapes_non_ascii_like_python() {
-    // §4.1: compact JSON, non-ASCII as \uXXXX, `<`, `&` and `>` as they are.
+    // flask-jwt-extended's JSON: compact JSON, non-ASCII as \uXXXX, `<`, `&` and `>` as they are.
     let jwt = manager(config());
     let token = jwt
         .create_access_token_with(
@@ -211,7 +211,7 @@ fn mint_escapes_non_ascii_like_python() {
 
 #[test]
 fn mint_default_shape_and_lifetimes() {
-    // The "live" default tokens of §4.4, at the fixed clock.
+    // The "live" default tokens, at the fixed clock.
     let jwt = manager(config());
     let access = segments(&jwt.create_access_token("alice").unwrap()).1;
     let refresh = segments(&jwt.create_refresh_token("alice").unwrap()).1;
@@ -273,7 +273,7 @@ fn mint_default_shape_and_lifetimes() {
 
 #[test]
 fn mint_header_typ_override_and_removal() {
-    // §4.2
+    // Additional headers.
     let jwt = manager(config());
     let header = |extra: Value| {
         let token = jwt
@@ -294,7 +294,7 @@ fn mint_header_typ_override_and_removal() {
 
 #[tokio::test]
 async fn alg_in_additional_headers_changes_the_signing_algorithm() {
-    // §4.2: signed with HS384, then refused unless HS384 may be decoded.
+    // signed with HS384, then refused unless HS384 may be decoded.
     // HS384 needs a 48-byte secret (RFC 7518 §3.2).
     let jwt = manager(JwtConfig::with_secret(LONG_SECRET));
     let token = jwt

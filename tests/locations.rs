@@ -1,7 +1,7 @@
-//! Token locations (issue #3) through a real `Router`: cookies with CSRF double submit and the
+//! Token locations through a real `Router`: cookies with CSRF double submit and the
 //! cookie helpers' `Set-Cookie` attributes (test_cookies), the query string (test_query_string),
 //! the JSON body (test_json) and several locations (test_multiple_token_locations), against
-//! reference §5.3, §6 and §7.
+//! errors, `Set-Cookie` attributes and the location order observed in flask-jwt-extended 4.7.1.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Port of flask-jwt-extended's `tests/test_config.py`: the default of every `JWT_*` option
-//! (reference §1), overrides (in code and from environment variables), and invalid
+//! (flask-jwt-extended's defaults), overrides (in code and from environment variables), and invalid
 //! configurations. Flask reads the config on each use and fails with a 500 on the request;
 //! here a mistake is a [`ConfigError`] naming the option, when the manager is built.
 
@@ -87,7 +87,7 @@ fn test_default_configs() {
         body_read_timeout,
     } = JwtConfig::default();
 
-    // §1.1 general / token
+    // general / token
     assert_eq!(body_read_timeout, Duration::from_secs(10));
     assert_eq!(secret_key, None);
     assert_eq!(private_key, None);
@@ -106,10 +106,10 @@ fn test_default_configs() {
     assert_eq!(decode_leeway, Duration::ZERO);
     assert!(encode_nbf);
     assert!(verify_sub);
-    // §1.2 header
+    // header
     assert_eq!(header_name, "Authorization");
     assert_eq!(header_type, "Bearer");
-    // §1.3 cookies
+    // cookies
     assert_eq!(access_cookie_name, "access_token_cookie");
     assert_eq!(refresh_cookie_name, "refresh_token_cookie");
     assert_eq!(access_cookie_path, "/");
@@ -119,7 +119,7 @@ fn test_default_configs() {
     assert_eq!(cookie_samesite, None);
     assert!(session_cookie);
     assert!(cookie_csrf_protect);
-    // §1.4 CSRF
+    // CSRF
     assert_eq!(csrf_methods, ["POST", "PUT", "PATCH", "DELETE"]);
     assert!(csrf_in_cookies);
     assert_eq!(access_csrf_cookie_name, "csrf_access_token");
@@ -131,7 +131,7 @@ fn test_default_configs() {
     assert!(!csrf_check_form);
     assert_eq!(access_csrf_field_name, "csrf_token");
     assert_eq!(refresh_csrf_field_name, "csrf_token");
-    // §1.5 query string and JSON
+    // query string and JSON
     assert_eq!(query_string_name, "jwt");
     assert_eq!(query_string_value_prefix, "");
     assert_eq!(json_key, "access_token");

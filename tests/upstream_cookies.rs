@@ -1,7 +1,7 @@
-//! Port of flask-jwt-extended's `tests/test_cookies.py` (reference §8), through a real
+//! Port of flask-jwt-extended's `tests/test_cookies.py`, through a real
 //! `Router` with a client that keeps cookies (Flask's test client does), plus the cookie and
-//! CSRF rows of the reference's §5.3 matrix, its §6 (`Set-Cookie` attributes) and the V1
-//! interop vector as a cookie (§4.4).
+//! CSRF rows of the error matrix observed in flask-jwt-extended 4.7.1, the `Set-Cookie` attributes Flask writes and the V1
+//! interop vector as a cookie.
 //!
 //! Each upstream test keeps its name; a parametrised one loops over both of its parameter
 //! sets (access and refresh). `Set-Cookie` lines are compared as `name=value` plus the *set*
@@ -856,7 +856,7 @@ async fn test_custom_cookie_options() {
 
 #[tokio::test]
 async fn test_reference_cookie_attribute_example() {
-    // Reference §6: SECURE, SAMESITE=Strict, DOMAIN=".example.com" (the leading dot is
+    // Flask's documented example: SECURE, SAMESITE=Strict, DOMAIN=".example.com" (the leading dot is
     // stripped), SESSION_COOKIE=False, ACCESS_COOKIE_PATH="/api/".
     let jwt = manager(JwtConfig {
         cookie_secure: true,
@@ -1197,7 +1197,7 @@ async fn test_override_domain_option() {
     }
 }
 
-// ---- the rest of reference §6 ---------------------------------------------------------------
+// ---- the rest of the `Set-Cookie` attributes ---------------------------------------------------------------
 
 #[tokio::test]
 async fn test_per_call_max_age_and_domain() {
@@ -1360,8 +1360,8 @@ async fn test_unset_cookie_attributes() {
 
 #[tokio::test]
 async fn test_set_cookies_decodes_the_token() {
-    // Reference §2.5: the CSRF cookie's value comes from a full decode, so an expired token
-    // makes the login response an error, with no cookie (issue #557's root cause).
+    // As in Flask: the CSRF cookie's value comes from a full decode, so an expired token
+    // makes the login response an error, with no cookie (flask-jwt-extended issue #557's root cause).
     let jwt = manager(cookie_config());
     let app = app(jwt);
     let r = request(&app, "GET", &format!("/cookies_for?token={V4}"), &[], None).await;
@@ -1410,7 +1410,7 @@ async fn test_set_cookies_decodes_the_token() {
     );
 }
 
-// ---- cookie and CSRF rows of §5.3 -----------------------------------------------------------
+// ---- cookie and CSRF rows of the observed error matrix -----------------------------------------------------------
 
 #[tokio::test]
 async fn test_missing_csrf_claim_in_a_cookie_token() {
@@ -1460,7 +1460,7 @@ async fn test_missing_csrf_claim_in_a_cookie_token() {
 
 #[tokio::test]
 async fn test_decode_errors_come_before_the_csrf_compare() {
-    // Reference §3.2: decode (4c) runs before the CSRF compare (4f).
+    // Decoding runs before the CSRF compare, as in Flask.
     let jwt = manager(JwtConfig {
         token_location: vec![Location::Headers, Location::Cookies],
         ..config()
@@ -1745,7 +1745,7 @@ async fn test_cookie_header_parsing() {
     );
 }
 
-// ---- reference §4.4: V1 as a cookie ----------------------------------------------------------
+// ---- V1 as a cookie ----------------------------------------------------------
 
 #[tokio::test]
 async fn test_interop_vector_v1_as_cookie() {

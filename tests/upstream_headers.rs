@@ -1,5 +1,5 @@
 //! Port of flask-jwt-extended's `tests/test_headers.py`, plus every header row of the
-//! reference's §5.3 matrix, through a real `Router`.
+//! error matrix observed in flask-jwt-extended 4.7.1, through a real `Router`.
 //!
 //! Deliberate difference: the scheme is matched case-insensitively (RFC 7235 §2.1), so
 //! `bearer <jwt>` is accepted where Flask answers 401.
@@ -212,7 +212,7 @@ async fn test_custom_error_msg_key() {
     assert_eq!(r.json(), json!({"message": BAD_BEARER}));
 }
 
-// ---- reference §5.3, header rows -------------------------------------------------------------
+// ---- the observed error matrix, header rows -------------------------------------------------------------
 
 #[tokio::test]
 async fn matrix_missing_header_empty_value_or_only_separators() {
@@ -360,7 +360,7 @@ async fn matrix_malformed_token_in_header_is_decoded_not_skipped() {
     .await;
 }
 
-// ---- reference §5.2, response format ---------------------------------------------------------
+// ---- response format ---------------------------------------------------------
 
 #[tokio::test]
 async fn response_format_is_compact_json_without_www_authenticate() {

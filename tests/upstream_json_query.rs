@@ -1,6 +1,6 @@
 //! Port of flask-jwt-extended's `tests/test_json.py` and `tests/test_query_string.py`
-//! (reference §8), through a real `Router`, plus the query-string and JSON rows of the
-//! reference's §5.3 matrix. Each upstream test keeps its name.
+//!, through a real `Router`, plus the query-string and JSON rows of the
+//! error matrix observed in flask-jwt-extended 4.7.1. Each upstream test keeps its name.
 //!
 //! Beyond upstream: the JSON location in a handler that also extracts `Json<T>` (like the
 //! demo's `POST /echo`), named in the attribute or only in `JwtConfig::token_location`; bodies
@@ -211,7 +211,7 @@ async fn test_query_string_value_prefix() {
         (401, msg("Missing 'jwt' query paramater"))
     );
 
-    // Reference §5.3: the message names the configured parameter.
+    // As observed in Flask: the message names the configured parameter.
     let jwt = manager(JwtConfig {
         query_string_name: "token".into(),
         query_string_value_prefix: "Bearer ".into(),
@@ -540,7 +540,7 @@ async fn test_custom_content_type() {
     );
 }
 
-// ---- the JSON rows of §5.3, and ours ----------------------------------------------------------
+// ---- the JSON rows of the observed error matrix, and ours ----------------------------------------------------------
 
 #[tokio::test]
 async fn test_json_bodies_without_a_token_are_missing() {

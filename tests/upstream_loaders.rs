@@ -9,7 +9,7 @@
 //! - `tests/test_get_jwt_in_non_protected_contexts.py`,
 //! - `tests/test_get_methods_in_optional_endpoint.py`,
 //!
-//! and the reference's §3.2: the order in which the loaders run, and which error wins when
+//! and flask-jwt-extended's observed behaviour: the order in which the loaders run, and which error wins when
 //! several apply.
 //!
 //! Loaders are written both ways the crate supports: with the loader attributes (sync and
@@ -1402,7 +1402,7 @@ async fn test_get_jwt_in_optional_route() {
     assert_eq!(CALLS.load(Ordering::SeqCst), 1);
 }
 
-/// Without a token, `current_user` is `None` even when no loader is registered (§2.3).
+/// Without a token, `current_user` is `None` even when no loader is registered.
 #[tokio::test]
 async fn optional_route_current_user_without_a_loader() {
     let app = app(builder().build().unwrap());
@@ -1418,7 +1418,7 @@ async fn optional_route_current_user_without_a_loader() {
     );
 }
 
-// ---- §3.2: the pipeline's order and precedence ---------------------------------------------
+// ---- the pipeline's order and precedence ---------------------------------------------
 
 fn flag(claims: &Claims, name: &str) -> bool {
     claims.get(name) == Some(&Value::Bool(true))
@@ -1495,7 +1495,7 @@ async fn loaders_run_in_flask_order() {
     );
 }
 
-/// The reference's §3.2 precedence table, and which loaders ran before the winning error.
+/// Flask's precedence table, and which loaders ran before the winning error.
 #[tokio::test]
 async fn precedence_when_several_checks_fail() {
     let (app, jwt, log) = logging_app();

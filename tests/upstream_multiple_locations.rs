@@ -1,5 +1,5 @@
-//! Port of flask-jwt-extended's `tests/test_multiple_token_locations.py` (reference §8),
-//! through a real `Router` with a client that keeps cookies, plus the reference's §7: every
+//! Port of flask-jwt-extended's `tests/test_multiple_token_locations.py`,
+//! through a real `Router` with a client that keeps cookies, plus every
 //! combined "Missing JWT in …" message, precedence, and what does (a missing token) and does
 //! not (a bad token, a bad header format or query prefix, a CSRF failure) fall through to the
 //! next location.
@@ -199,7 +199,7 @@ async fn test_json_access() {
 #[tokio::test]
 async fn test_no_jwt_in_request() {
     use Location::*;
-    // Upstream's two parameter sets, then the rest of reference §7 (all observed in Flask).
+    // Upstream's two parameter sets, then the rest of the location behaviour observed in Flask (all observed in Flask).
     let cases: [(&[Location], &str); 5] = [
         (
             &[Cookies, Headers],
@@ -233,7 +233,7 @@ async fn test_no_jwt_in_request() {
             );
         }
     }
-    // The per-route `locations=` (the sixth text of §7).
+    // The per-route `locations=` (per-route).
     let (_, app) = app_at(&[Headers]);
     let r = request(&app, "GET", "/qh", &[], None).await;
     assert_eq!(
@@ -333,7 +333,7 @@ async fn test_order_of_jwt_locations_with_one_invalid_token_in_request() {
     }
 }
 
-// ---- the rest of reference §7 ---------------------------------------------------------------
+// ---- the rest of the location behaviour observed in Flask ---------------------------------------------------------------
 
 #[tokio::test]
 async fn test_get_jwt_request_location_values() {

@@ -1,6 +1,6 @@
 //! Port of flask-jwt-extended's `tests/test_view_decorators.py` and
 //! `tests/test_options_method.py`, plus the time-claim, claim and structural rows of the
-//! reference's §5.3 matrix, through a real `Router`. Tokens with hand-picked claims are
+//! error matrix observed in flask-jwt-extended 4.7.1, through a real `Router`. Tokens with hand-picked claims are
 //! crafted here (base64url + HMAC) so every claim is under the test's control.
 
 mod common;
@@ -887,7 +887,7 @@ async fn test_non_string_jti() {
     );
 }
 
-// ---- time claims (§5.3) ----------------------------------------------------------------------
+// ---- time claims ----------------------------------------------------------------------
 
 #[tokio::test]
 async fn test_time_claims_default_leeway() {
@@ -1024,7 +1024,7 @@ async fn test_signature_is_checked_before_claims() {
     );
 }
 
-// ---- structurally bad or wrongly signed tokens (§5.3) ----------------------------------------
+// ---- structurally bad or wrongly signed tokens ----------------------------------------
 
 #[tokio::test]
 async fn test_structurally_bad_tokens() {

@@ -4,7 +4,7 @@
 //! Include it with `#[path = "common/jar.rs"] mod jar;` after `mod common;`. Storage follows
 //! RFC 6265 §5.3 as far as these tests need it: a cookie is keyed by name and path, an empty
 //! value expiring at the epoch (or `Max-Age=0`) deletes it, and a cookie is sent only to paths
-//! that path-match (§5.1.4).
+//! that path-match (RFC 6265 §5.1.4).
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;

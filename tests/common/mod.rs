@@ -18,7 +18,7 @@ pub const SECRET: &str = "interop-test-secret-0123456789-abcdef";
 /// A "now" far after the vectors' iat (1700000000) and before 2100.
 pub const NOW: u64 = 1_795_334_090;
 
-/// The six interop tokens of the reference (§4.4), minted by flask-jwt-extended 4.7.1.
+/// The six interop tokens, minted by flask-jwt-extended 4.7.1.
 pub const V1: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmcmVzaCI6ZmFsc2UsImlhdCI6MTcwMDAwMDAwMCwianRpIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwidHlwZSI6ImFjY2VzcyIsInN1YiI6ImludGVyb3AtdXNlciIsIm5iZiI6MTcwMDAwMDAwMCwiY3NyZiI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDBjNSJ9.D02eok9p3fGEAjEUS6_m7DWikTPTDbgRI23ScYbtpKg";
 pub const V2: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmcmVzaCI6dHJ1ZSwiaWF0IjoxNzAwMDAwMDAwLCJqdGkiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEiLCJ0eXBlIjoiYWNjZXNzIiwic3ViIjoiaW50ZXJvcC11c2VyIiwibmJmIjoxNzAwMDAwMDAwLCJjc3JmIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMGM1Iiwicm9sZXMiOlsiYWRtaW4iLCJ1c2VyIl19.pKuhKCtKm7RceZsTi2WcC-7X4E7H3gE1w9WqnwQWsFk";
 pub const V3: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmcmVzaCI6ZmFsc2UsImlhdCI6MTcwMDAwMDAwMCwianRpIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAzIiwidHlwZSI6InJlZnJlc2giLCJzdWIiOiJpbnRlcm9wLXVzZXIiLCJuYmYiOjE3MDAwMDAwMDAsImNzcmYiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwYzUifQ.irrUKnWm9W80G1oN6am6UM0rpaY45T05o47KJdaE9Fc";

@@ -73,7 +73,7 @@ from flask_jwt_extended import (
     unset_refresh_cookies,
 )
 
-# The secret of the reference's interop vectors (§4.4); used when an op gives none.
+# The secret of the interop vectors; used when an op gives none.
 DEFAULT_SECRET = "interop-test-secret-0123456789-abcdef"
 
 # Config keys whose integer values mean seconds, per the tool's contract.
