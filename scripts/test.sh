@@ -50,3 +50,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 # 5. Every test (unit, integration, trybuild UI, interop, Redis, doc tests).
 say "cargo test"
 cargo test --workspace --all-features
+
+# 6. The documentation, with broken intra-doc links as errors.
+say "cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
+
+# 7. A short run of every fuzz target (scripts/fuzz.sh 600 for a long one).
+say "fuzz smoke run"
+bash scripts/fuzz.sh 30

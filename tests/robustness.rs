@@ -320,59 +320,6 @@ async fn extreme_lifetimes_do_not_panic() {
         .is_err());
 }
 
-/// A simple, independent reading of the claim rules (PyJWT's `_validate_claims`; RFC 7519
-/// §4.1.1–4.1.7, with NumericDates in 0 ≤ t < 2^64 per RFC 7519 §2), to compare verdicts with
-/// the real pipeline on validly signed random claims.
-fn reference_verdict(claims: &serde_json::Map<String, Value>, now: f64) -> Result<(), String> {
-    let num = |k: &str| claims.get(k).map(|v| v.as_f64().filter(|_| v.is_number()));
-    if let Some(iat) = num("iat") {
-        let iat = iat.ok_or("iat type")?;
-        if !(0.0..18_446_744_073_709_551_616.0).contains(&iat) {
-            return Err("iat out of NumericDate range".into());
-        }
-        if iat.trunc() > now {
-            return Err("iat future".into());
-        }
-    }
-    if let Some(nbf) = num("nbf") {
-        let nbf = nbf.ok_or("nbf type")?;
-        if !(0.0..18_446_744_073_709_551_616.0).contains(&nbf) {
-            return Err("nbf out of NumericDate range".into());
-        }
-        if nbf.trunc() > now {
-            return Err("nbf future".into());
-        }
-    }
-    if let Some(exp) = num("exp") {
-        let exp = exp.ok_or("exp type")?;
-        if !(0.0..18_446_744_073_709_551_616.0).contains(&exp) {
-            return Err("exp out of NumericDate range".into());
-        }
-        if exp.trunc() <= now {
-            return Err("expired".into());
-        }
-    }
-    if claims.get("iss") != Some(&json!("me")) {
-        return Err("iss".into());
-    }
-    let aud_ok = match claims.get("aud") {
-        Some(Value::String(s)) => s == "api",
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a.contains(&json!("api")),
-        _ => false,
-    };
-    if !aud_ok {
-        return Err("aud".into());
-    }
-    match claims.get("sub") {
-        Some(Value::String(_)) => {}
-        _ => return Err("sub".into()),
-    }
-    if claims.get("jti").is_some_and(|j| !j.is_string()) {
-        return Err("jti".into());
-    }
-    Ok(())
-}
-
 #[tokio::test]
 async fn signed_random_claims_agree_with_an_independent_checker() {
     let jwt = manager(JwtConfig {
@@ -435,7 +382,7 @@ async fn signed_random_claims_agree_with_an_independent_checker() {
             common::SECRET.as_bytes(),
         );
         let ours = jwt.decode_token(&token);
-        let theirs = reference_verdict(&claims, now);
+        let theirs = common::reference::verdict(&claims, now);
         assert_eq!(
             ours.is_ok(),
             theirs.is_ok(),

@@ -1,17 +1,22 @@
 //! The runtime of [axum-jwt-extended](https://docs.rs/axum-jwt-extended): everything that
-//! runs. Depend on the facade crate `axum-jwt-extended`, which re-exports this crate and the
-//! attribute macros.
+//! runs. Depend on the facade crate `axum-jwt-extended`, which re-exports this crate's items
+//! and the attribute macros.
+//!
+//! Where each part lives (one concern per module; imports only run down this list):
 //!
 //! | module | what |
 //! |---|---|
-//! | [`config`] | every `JWT_*` option, typed, from code or the environment |
-//! | [`token`] | creating and decoding tokens, byte-compatible with flask-jwt-extended |
-//! | [`locations`](crate::Location) | headers, cookies, query string, JSON body |
-//! | [`guard`] | the extractors behind `#[jwt_required]` |
-//! | [`context`] | `get_jwt()`, `get_jwt_identity()`, `current_user()` … |
-//! | [`cookies`] | `set_access_cookies`, `unset_jwt_cookies` … |
-//! | [`blocklist`] | revocation stores |
-//! | [`loaders`] | flask-jwt-extended's callback loaders |
+//! | `config/` | every `JWT_*` option ([`JwtConfig`]), from code or the environment, checked at start-up |
+//! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules, creation |
+//! | `keys` | signing and verifying keys, built once |
+//! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis) |
+//! | `loaders` | flask-jwt-extended's callback loaders |
+//! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
+//! | `locations/` | where a token is: headers, cookies, query string, JSON body |
+//! | `csrf` | the double submit, all of it |
+//! | `pipeline` | a protected request, top to bottom: locate → token → CSRF → type, freshness → revocation → loaders → user |
+//! | `guard` | the extractors behind `#[jwt_required]` ([`Guard`], [`Jwt`], [`JwtBody`]) |
+//! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod craft;
+pub mod reference;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
