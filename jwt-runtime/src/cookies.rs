@@ -103,7 +103,7 @@ struct Kind {
 
 impl Kind {
     /// The JWT cookie's name and path, then the CSRF cookie's.
-    fn names(self, c: &crate::JwtConfig) -> (&str, &str, &str, &str) {
+    fn names(self, c: &crate::config::JwtConfig) -> (&str, &str, &str, &str) {
         if self.refresh {
             (
                 &c.refresh_cookie_name,

@@ -2,7 +2,7 @@
 //!
 //! Every failure of a protected request is one [`JwtError`]. It renders as
 //! `{"msg": "…"}` (the key follows `JWT_ERROR_MESSAGE_KEY`) with Flask's status, unless a
-//! response loader registered on the [`JwtManager`](crate::JwtManager) answers instead.
+//! response loader registered on the `JwtManager` answers instead.
 
 use std::fmt;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::token::{Claims, JwtHeader};
+use crate::token::{Claims, JwtHeader, TokenError};
 
 /// What went wrong, one variant per flask-jwt-extended exception (plus the cases where Flask
 /// answers 500 and we answer a clear 4xx or 503).
@@ -273,6 +273,16 @@ impl IntoResponse for JwtError {
 /// `JwtManager::error_layer` renders it with the manager's loaders and message key.
 #[derive(Clone, Debug)]
 pub(crate) struct Unrendered(pub(crate) JwtError);
+
+impl From<TokenError> for JwtError {
+    fn from(e: TokenError) -> Self {
+        JwtError::new(match e {
+            TokenError::Invalid(m) => ErrorKind::InvalidToken(m),
+            TokenError::MissingClaim(m) => ErrorKind::Decode(m),
+            TokenError::Encode(m) => ErrorKind::Encode(m),
+        })
+    }
+}
 
 /// Shorthand constructors used across the runtime.
 pub(crate) fn invalid(msg: impl Into<String>) -> JwtError {

@@ -1,6 +1,6 @@
 //! Callback loaders, flask-jwt-extended's `@jwt.*_loader` decorators.
 //!
-//! Each is registered on the [`JwtManagerBuilder`](crate::JwtManagerBuilder) by name
+//! Each is registered on the `JwtManagerBuilder` by name
 //! (`builder.token_in_blocklist_loader(is_revoked)`), so two managers in one process can have
 //! different loaders. Loaders that reach application state capture it (a pool, a client) in a
 //! closure, or are written with the loader attributes of the facade crate.

@@ -2,7 +2,7 @@
 //!
 //! With a store configured (`JwtManagerBuilder::blocklist`), every protected request checks
 //! the token's `jti` (unless `skip_revocation_check`), and
-//! [`JwtManager::revoke_token`](crate::JwtManager::revoke_token) revokes one. Entries live as long as the token would have. A store that fails or times out
+//! `JwtManager::revoke_token` revokes one. Entries live as long as the token would have. A store that fails or times out
 //! denies the request with 503: fail closed.
 
 mod memory;

@@ -2,7 +2,7 @@
 //!
 //! Build it in code (`JwtConfig { secret_key: Some("…".into()), ..Default::default() }`) or
 //! from environment variables of the same names with [`JwtConfig::from_env`]. Values are
-//! checked when the [`JwtManager`](crate::JwtManager) is built; a mistake is a [`ConfigError`]
+//! checked when the `JwtManager` is built; a mistake is a [`ConfigError`]
 //! naming the option, never a failure on some request later.
 
 mod env;

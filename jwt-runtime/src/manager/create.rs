@@ -157,6 +157,6 @@ impl JwtManager {
                 &signer_owned
             }
         };
-        encode::sign_token(&header, &claims, signer)
+        Ok(encode::sign_token(&header, &claims, signer)?)
     }
 }

@@ -76,7 +76,7 @@ impl JwtManager {
 
     /// `get_unverified_jwt_headers(token)`: the header, without any verification.
     pub fn get_unverified_jwt_headers(&self, token: &str) -> Result<JwtHeader, JwtError> {
-        decode::parse(token, self.0.config.max_token_length).map(|p| p.parts().0)
+        Ok(decode::parse(token, self.0.config.max_token_length).map(|p| p.parts().0)?)
     }
 
     /// `get_jti(token)`: the `jti` of a fully verified token.

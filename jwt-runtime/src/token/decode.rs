@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::claims::{header, Claims, Header, JwtHeader, Payload, HEADER, PAYLOAD};
 use super::members::{Members, ObjectError};
+use super::{invalid, TokenError};
 use crate::b64;
 use crate::config::Algorithm;
-use crate::error::{invalid, JwtError};
 use crate::keys::Verifier;
 
 /// A token split and parsed, not yet verified.
@@ -23,7 +23,7 @@ pub(crate) struct Unverified<'t> {
     sig: Vec<u8>,
 }
 
-fn json_error(e: ObjectError, what: &str) -> JwtError {
+fn json_error(e: ObjectError, what: &str) -> TokenError {
     match e {
         ObjectError::NotAnObject => {
             invalid(format!("Invalid {what} string: must be a json object"))
@@ -33,7 +33,7 @@ fn json_error(e: ObjectError, what: &str) -> JwtError {
 }
 
 /// The unverified parse (PyJWT's `verify_signature=False` decode).
-pub(crate) fn parse(token: &str, max_len: usize) -> Result<Unverified<'_>, JwtError> {
+pub(crate) fn parse(token: &str, max_len: usize) -> Result<Unverified<'_>, TokenError> {
     if token.len() > max_len {
         return Err(invalid(format!(
             "Token is too large (more than {max_len} bytes)"
@@ -64,7 +64,7 @@ pub(crate) fn parse(token: &str, max_len: usize) -> Result<Unverified<'_>, JwtEr
 
 /// Header checks PyJWT makes before the signature (`kid`), plus RFC 7515 `crit`, which we
 /// reject outright since we implement no extension (PyJWT ≥ 2.12 does the same).
-fn check_header(header: &Header) -> Result<(), JwtError> {
+fn check_header(header: &Header) -> Result<(), TokenError> {
     if let Some(kid) = header.slot(header::KID) {
         if !kid.is_string() {
             return Err(invalid("Key ID header parameter must be a string"));
@@ -89,7 +89,7 @@ impl Unverified<'_> {
     pub(crate) fn algorithm(
         &self,
         allows: impl Fn(Algorithm) -> bool,
-    ) -> Result<Algorithm, JwtError> {
+    ) -> Result<Algorithm, TokenError> {
         match self.header.slot(header::ALG) {
             None => Err(invalid("Algorithm not specified")),
             Some(Value::String(s)) => match s.parse() {
@@ -101,7 +101,7 @@ impl Unverified<'_> {
     }
 
     /// Verifies the signature with `verifier`.
-    pub(crate) fn verify_signature(&self, verifier: &Verifier) -> Result<(), JwtError> {
+    pub(crate) fn verify_signature(&self, verifier: &Verifier) -> Result<(), TokenError> {
         if verifier.verify(self.signing_input.as_bytes(), self.sig_b64, &self.sig) {
             Ok(())
         } else {

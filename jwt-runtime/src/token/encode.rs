@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::json::{to_python_json, Ordered};
+use super::TokenError;
 use crate::b64;
 use crate::config::{Algorithm, Expiry};
-use crate::error::{ErrorKind, JwtError};
 use crate::keys::Signer;
 
 /// Freshness of an access token (`fresh=` of `create_access_token`).
@@ -137,8 +137,8 @@ pub(crate) struct EncodeInput<'a> {
     pub(crate) algorithm: Algorithm,
 }
 
-fn encode_error(msg: impl Into<String>) -> JwtError {
-    JwtError::new(ErrorKind::Encode(msg.into()))
+fn encode_error(msg: impl Into<String>) -> TokenError {
+    TokenError::Encode(msg.into())
 }
 
 fn uuid4() -> String {
@@ -155,7 +155,7 @@ fn timestamp_f64(micros: u128) -> f64 {
 pub(crate) fn build_header(
     algorithm: Algorithm,
     extra: Map<String, Value>,
-) -> Result<(Map<String, Value>, Algorithm), JwtError> {
+) -> Result<(Map<String, Value>, Algorithm), TokenError> {
     let mut header = Map::new();
     header.insert("typ".into(), Value::String("JWT".into()));
     header.insert("alg".into(), Value::String(format!("{algorithm:?}")));
@@ -249,7 +249,7 @@ pub(crate) fn sign_token(
     header: &Map<String, Value>,
     claims: &[(String, Value)],
     signer: &Signer,
-) -> Result<String, JwtError> {
+) -> Result<String, TokenError> {
     let header_json = to_python_json(header).map_err(encode_error)?;
     let payload_json = to_python_json(&Ordered(claims)).map_err(encode_error)?;
     let mut token = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 96);

@@ -9,5 +9,22 @@ pub(crate) mod members;
 pub(crate) mod validate;
 
 pub(crate) use claims::claim;
+
+/// Why a token could not be read, verified or made. Plain data of the token layer; the
+/// manager turns it into a `JwtError` with Flask's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TokenError {
+    /// Any invalid token (PyJWT's `InvalidTokenError` family, 422).
+    Invalid(String),
+    /// A claim flask-jwt-extended requires is missing (`JWTDecodeError`, 422).
+    MissingClaim(String),
+    /// A token could not be made (500: a mistake of the application).
+    Encode(String),
+}
+
+/// Shorthand for [`TokenError::Invalid`].
+pub(crate) fn invalid(msg: impl Into<String>) -> TokenError {
+    TokenError::Invalid(msg.into())
+}
 pub use claims::{Claims, JwtHeader};
 pub use encode::{Fresh, TokenOptions, TokenType};

@@ -6,8 +6,8 @@
 use serde_json::Value;
 
 use super::claims::{claim, Payload};
+use super::{invalid, TokenError};
 use crate::config::JwtConfig;
-use crate::error::{invalid, ErrorKind, JwtError};
 
 /// The result of the claim rules: the token is valid, or valid but expired (reported by the
 /// caller, which attaches the header and claims for `expired_token_loader`).
@@ -22,7 +22,7 @@ pub(crate) enum Validity {
 const NUMERIC_DATE_END: f64 = 18_446_744_073_709_551_616.0;
 
 /// A time claim: absent, or a NumericDate in range. PyJWT's message for a wrong type.
-fn numeric_date(payload: &Payload, slot: usize, name: &str) -> Result<Option<f64>, JwtError> {
+fn numeric_date(payload: &Payload, slot: usize, name: &str) -> Result<Option<f64>, TokenError> {
     let Some(v) = payload.slot(slot) else {
         return Ok(None);
     };
@@ -43,7 +43,7 @@ pub(crate) fn claims(
     c: &JwtConfig,
     now: f64,
     allow_expired: bool,
-) -> Result<Validity, JwtError> {
+) -> Result<Validity, TokenError> {
     let leeway = c.decode_leeway.as_secs_f64();
     if let Some(iat) = numeric_date(payload, claim::IAT, "Issued At claim (iat)")? {
         if iat > now + leeway {
@@ -74,15 +74,15 @@ pub(crate) fn claims(
         return Err(invalid("JWT ID must be a string"));
     }
     if payload.get(&c.identity_claim).is_none() {
-        return Err(JwtError::new(ErrorKind::Decode(format!(
+        return Err(TokenError::MissingClaim(format!(
             "Missing claim: {}",
             c.identity_claim
-        ))));
+        )));
     }
     Ok(validity)
 }
 
-fn issuer(payload: &Payload, c: &JwtConfig) -> Result<(), JwtError> {
+fn issuer(payload: &Payload, c: &JwtConfig) -> Result<(), TokenError> {
     let Some(issuers) = &c.decode_issuer else {
         return Ok(());
     };
@@ -105,7 +105,7 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-fn audience(payload: &Payload, c: &JwtConfig) -> Result<(), JwtError> {
+fn audience(payload: &Payload, c: &JwtConfig) -> Result<(), TokenError> {
     let Some(audience) = &c.decode_audience else {
         return Ok(());
     };
@@ -140,7 +140,9 @@ mod tests {
     fn check(json: &str, now: f64) -> Result<Validity, String> {
         let payload = Members::parse(&PAYLOAD, json.as_bytes()).map_err(|e| format!("{e:?}"))?;
         let c = JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!");
-        claims(&payload, &c, now, false).map_err(|e| e.message())
+        claims(&payload, &c, now, false).map_err(|e| match e {
+            TokenError::Invalid(m) | TokenError::MissingClaim(m) | TokenError::Encode(m) => m,
+        })
     }
 
     #[test]
