@@ -203,12 +203,21 @@ async fn identity_claims_and_headers_loaders_shape_new_tokens() {
         (claims["admin"].clone(), claims["foo"].clone()),
         (json!(false), json!("from-loader"))
     );
-    // An identity of another type is serialized as it is.
-    let plain = jwt.create_access_token("bob").unwrap();
+    // An identity of another type is an error, never passed over the loaders silently.
+    let err = jwt.create_access_token("bob").unwrap_err();
+    assert_eq!(err.status(), 500);
+    assert!(
+        err.message().contains("user_identity_loader takes"),
+        "{err}"
+    );
+    // The typed issuer makes that a compile error.
+    let users = jwt.issuer::<User>().unwrap();
+    let token = users.create_access_token(&user("bob", false)).unwrap();
     assert_eq!(
-        jwt.decode_token(&plain).unwrap().get_str("sub"),
+        jwt.decode_token(&token).unwrap().get_str("sub"),
         Some("bob")
     );
+    assert!(jwt.issuer::<String>().is_err());
 }
 
 #[tokio::test]
@@ -246,24 +255,26 @@ async fn response_loaders_replace_the_default_responses() {
         check(revoked, "/skip").await,
         (200, json!({"identity": "revoked-user"}))
     );
-    let unverified = jwt.create_access_token("unverified-user").unwrap();
+    let unverified = jwt
+        .create_access_token(user("unverified-user", false))
+        .unwrap();
     assert_eq!(
         check(unverified, "/whoami").await,
         (409, json!({"verification": "failed"}))
     );
-    let ghost = jwt.create_access_token("ghost").unwrap();
+    let ghost = jwt.create_access_token(user("ghost", false)).unwrap();
     assert_eq!(
         check(ghost, "/whoami").await,
         (410, json!({"no_such_user": "ghost"}))
     );
-    let stale = jwt.create_access_token("alice").unwrap();
+    let stale = jwt.create_access_token(user("alice", false)).unwrap();
     assert_eq!(
         check(stale, "/fresh").await,
         (426, json!({"fresh": "please"}))
     );
     let expired = jwt
         .create_access_token_with(
-            "alice",
+            user("alice", false),
             TokenOptions::new().additional_claims(json!({ "exp": common::NOW - 10 })),
         )
         .unwrap();

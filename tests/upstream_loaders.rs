@@ -1051,21 +1051,42 @@ async fn test_addition_claims_merge_tie_goes_to_create_access_token() {
     assert_eq!(r, (200, expected));
 }
 
-/// A loader is written for one identity type; an identity of another type passes it over
-/// (Flask's loader sees every identity).
+/// A loader is written for one identity type; an identity of another type is an error, never
+/// passed over silently (Flask's loader sees every identity), and `issuer::<I>()` makes it a
+/// compile error.
 #[tokio::test]
-async fn additional_claims_loader_applies_to_its_identity_type_only() {
+async fn additional_claims_loader_takes_one_identity_type() {
     let jwt = builder()
         .additional_claims_loader(add_foo_bar)
         .build()
         .unwrap();
     let with_str = jwt.create_access_token("username").unwrap();
-    let with_string = jwt.create_access_token(String::from("username")).unwrap();
     assert_eq!(
         jwt.decode_token(&with_str).unwrap().get_str("foo"),
         Some("bar")
     );
-    assert_eq!(jwt.decode_token(&with_string).unwrap().get("foo"), None);
+    let err = jwt
+        .create_access_token(String::from("username"))
+        .unwrap_err();
+    assert!(
+        err.message()
+            .contains("additional_claims_loader takes `&&str`"),
+        "{err}"
+    );
+    assert!(jwt.issuer::<String>().is_err());
+    let typed = jwt.issuer::<&'static str>().unwrap();
+    let token = typed.create_access_token(&"username").unwrap();
+    assert_eq!(
+        jwt.decode_token(&token).unwrap().get_str("foo"),
+        Some("bar")
+    );
+    // Loaders on two identity types do not start.
+    let err = builder()
+        .additional_claims_loader(add_foo_bar)
+        .additional_headers_loader(|_u: &String| json!({}))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.option(), "additional_headers_loader");
 }
 
 // ---- test_jwt_header_loader.py -------------------------------------------------------------

@@ -67,5 +67,6 @@ pub mod __private {
 }
 pub use manager::{
     DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
+    TokenIssuer,
 };
 pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};

@@ -142,14 +142,33 @@ pub(crate) fn erase_token_loader<T: Send + 'static, M>(
 /// The user object a `user_lookup_loader` returned, type-erased.
 pub(crate) type AnyUser = Arc<dyn Any + Send + Sync>;
 
-/// Loaders called with the raw identity when a token is created.
+/// Loaders called with the raw identity when a token is created. `None` when the identity is
+/// not of the loader's type (which `create_*_token` reports as an error before calling it).
 pub(crate) type IdentityFn<T> = Arc<dyn Fn(&dyn Any) -> Option<T> + Send + Sync>;
 
-/// Wraps a loader on identities of type `I`; other identity types are passed over.
+/// Wraps a loader on identities of type `I`.
 pub(crate) fn identity_fn<I: 'static, T: 'static>(
     f: impl Fn(&I) -> T + Send + Sync + 'static,
 ) -> IdentityFn<T> {
     Arc::new(move |any: &dyn Any| any.downcast_ref::<I>().map(&f))
+}
+
+/// The identity type the identity loaders take, and which loader set it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IdentityType {
+    pub(crate) id: std::any::TypeId,
+    pub(crate) name: &'static str,
+    pub(crate) loader: &'static str,
+}
+
+impl IdentityType {
+    pub(crate) fn of<I: 'static>(loader: &'static str) -> Self {
+        IdentityType {
+            id: std::any::TypeId::of::<I>(),
+            name: std::any::type_name::<I>(),
+            loader,
+        }
+    }
 }
 
 /// A `decode_key_loader`.
@@ -163,6 +182,10 @@ pub(crate) type ReasonResponseFn = Arc<dyn Fn(&str) -> Response + Send + Sync>;
 /// All loaders of one manager.
 #[derive(Clone, Default)]
 pub(crate) struct Loaders {
+    /// The one identity type of the identity loaders below (the first registered), and the
+    /// first loader registered for another type (a start-up error).
+    pub(crate) identity_type: Option<IdentityType>,
+    pub(crate) identity_mismatch: Option<IdentityType>,
     pub(crate) user_identity: Option<IdentityFn<Value>>,
     pub(crate) additional_claims: Option<IdentityFn<Value>>,
     pub(crate) additional_headers: Option<IdentityFn<Value>>,

@@ -11,7 +11,7 @@ use crate::blocklist::BlocklistStore;
 use crate::clock::Clock;
 use crate::config::{validate, warnings, ConfigError, JwtConfig};
 use crate::keys::{self, Key};
-use crate::loaders::{self, Loaders, TokenLoader};
+use crate::loaders::{self, IdentityType, Loaders, TokenLoader};
 use crate::token::{Claims, JwtHeader};
 
 /// Builds a [`JwtManager`]: configuration, clock, loaders and blocklist store.
@@ -54,21 +54,38 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// Records the identity type `I` of an identity loader: every identity loader takes the
+    /// same type, the one passed to `create_*_token` (checked by [`JwtManagerBuilder::build`]).
+    fn identity_type<I: 'static>(&mut self, loader: &'static str) {
+        let this = IdentityType::of::<I>(loader);
+        match self.loaders.identity_type {
+            None => self.loaders.identity_type = Some(this),
+            Some(kept) if kept.id != this.id && self.loaders.identity_mismatch.is_none() => {
+                self.loaders.identity_mismatch = Some(this);
+            }
+            Some(_) => {}
+        }
+    }
+
     /// `@jwt.user_identity_loader`: turns the identity passed to `create_*_token` (of type
-    /// `I`) into the identity claim.
+    /// `I`) into the identity claim. Every identity loader takes the same `I`; tokens are then
+    /// made from an `I` (see [`JwtManager::issuer`] to have the compiler check that).
     pub fn user_identity_loader<I: 'static, V: Into<Value>>(
         mut self,
         f: impl Fn(&I) -> V + Send + Sync + 'static,
     ) -> Self {
+        self.identity_type::<I>("user_identity_loader");
         self.loaders.user_identity = Some(loaders::identity_fn(move |i: &I| f(i).into()));
         self
     }
 
-    /// `@jwt.additional_claims_loader`: extra claims for every new token, from the raw identity.
+    /// `@jwt.additional_claims_loader`: extra claims for every new token, from the raw
+    /// identity (of the one identity type `I`).
     pub fn additional_claims_loader<I: 'static>(
         mut self,
         f: impl Fn(&I) -> Value + Send + Sync + 'static,
     ) -> Self {
+        self.identity_type::<I>("additional_claims_loader");
         self.loaders.additional_claims = Some(loaders::identity_fn(f));
         self
     }
@@ -78,6 +95,7 @@ impl JwtManagerBuilder {
         mut self,
         f: impl Fn(&I) -> Value + Send + Sync + 'static,
     ) -> Self {
+        self.identity_type::<I>("additional_headers_loader");
         self.loaders.additional_headers = Some(loaders::identity_fn(f));
         self
     }
@@ -87,6 +105,7 @@ impl JwtManagerBuilder {
         mut self,
         f: impl Fn(&I) -> Key + Send + Sync + 'static,
     ) -> Self {
+        self.identity_type::<I>("encode_key_loader");
         self.loaders.encode_key = Some(loaders::identity_fn(f));
         self
     }
@@ -196,6 +215,18 @@ impl JwtManagerBuilder {
 
     /// Checks the configuration, builds and self-tests the keys.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
+        if let (Some(kept), Some(other)) =
+            (self.loaders.identity_type, self.loaders.identity_mismatch)
+        {
+            return Err(ConfigError::new(
+                other.loader,
+                format!(
+                    "takes `&{}`, but {} takes `&{}`: every identity loader takes the one type \
+                     that create_access_token is given",
+                    other.name, kept.loader, kept.name
+                ),
+            ));
+        }
         let mut config = self.config;
         validate(&config)?;
         for warning in warnings(&config) {

@@ -1,12 +1,13 @@
 //! Creating tokens: `create_access_token`, `create_refresh_token`.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
+use std::marker::PhantomData;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::JwtManager;
-use crate::config::Expiry;
+use crate::config::{ConfigError, Expiry};
 use crate::error::{ErrorKind, JwtError};
 use crate::keys::Signer;
 use crate::token::encode::{self, EncodeInput};
@@ -71,6 +72,20 @@ impl JwtManager {
         let c = &inner.config;
         let any: &dyn Any = identity;
         let err = |m: String| JwtError::new(ErrorKind::Encode(m));
+        if let Some(expected) = inner.loaders.identity_type {
+            if expected.id != TypeId::of::<I>() {
+                // Never pass the loaders over silently: the token would lack what they add.
+                return Err(err(format!(
+                    "create_*_token was given a `{}`, but {} takes `&{}`: pass a `{}` (the \
+                     compiler checks it with `jwt.issuer::<{}>()`)",
+                    std::any::type_name::<I>(),
+                    expected.loader,
+                    expected.name,
+                    expected.name,
+                    expected.name,
+                )));
+            }
+        }
         let identity_value = match inner.loaders.user_identity.as_ref().and_then(|f| f(any)) {
             Some(v) => v,
             None => serde_json::to_value(identity)
@@ -158,5 +173,103 @@ impl JwtManager {
             }
         };
         Ok(encode::sign_token(&header, &claims, signer)?)
+    }
+}
+
+/// Creates tokens from identities of one type `I`, the type the identity loaders take: a
+/// mistaken identity type is a compile error. Get one at start-up with
+/// [`JwtManager::issuer`].
+///
+/// ```
+/// use axum_jwt_extended_runtime::{JwtConfig, JwtManager, TokenOptions};
+///
+/// #[derive(serde::Serialize)]
+/// struct User { id: u64, name: String }
+///
+/// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+///     .user_identity_loader(|u: &User| u.name.clone())
+///     .additional_claims_loader(|u: &User| serde_json::json!({ "uid": u.id }))
+///     .build()
+///     .unwrap();
+/// let users = jwt.issuer::<User>().unwrap();
+/// let token = users.create_access_token(&User { id: 7, name: "alice".into() }).unwrap();
+/// let claims = jwt.decode_token(&token).unwrap();
+/// assert_eq!((claims.get_str("sub"), claims["uid"].as_u64()), (Some("alice"), Some(7)));
+/// ```
+pub struct TokenIssuer<I> {
+    jwt: JwtManager,
+    identity: PhantomData<fn(&I)>,
+}
+
+impl<I> Clone for TokenIssuer<I> {
+    fn clone(&self) -> Self {
+        TokenIssuer {
+            jwt: self.jwt.clone(),
+            identity: PhantomData,
+        }
+    }
+}
+
+impl<I> std::fmt::Debug for TokenIssuer<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenIssuer")
+            .field("identity", &std::any::type_name::<I>())
+            .finish()
+    }
+}
+
+impl JwtManager {
+    /// A [`TokenIssuer`] for identities of type `I`: an error (at start-up) when the identity
+    /// loaders take another type.
+    pub fn issuer<I: Serialize + 'static>(&self) -> Result<TokenIssuer<I>, ConfigError> {
+        if let Some(expected) = self.0.loaders.identity_type {
+            if expected.id != TypeId::of::<I>() {
+                return Err(ConfigError::new(
+                    expected.loader,
+                    format!(
+                        "takes `&{}`, not `&{}`: ask for issuer::<{}>()",
+                        expected.name,
+                        std::any::type_name::<I>(),
+                        expected.name
+                    ),
+                ));
+            }
+        }
+        Ok(TokenIssuer {
+            jwt: self.clone(),
+            identity: PhantomData,
+        })
+    }
+}
+
+impl<I: Serialize + 'static> TokenIssuer<I> {
+    /// `create_access_token(identity)`.
+    pub fn create_access_token(&self, identity: &I) -> Result<String, JwtError> {
+        self.jwt
+            .create_token(TokenType::Access, identity, TokenOptions::default())
+    }
+
+    /// `create_access_token(identity, fresh=…, expires_delta=…, …)`.
+    pub fn create_access_token_with(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.jwt.create_token(TokenType::Access, identity, options)
+    }
+
+    /// `create_refresh_token(identity)`.
+    pub fn create_refresh_token(&self, identity: &I) -> Result<String, JwtError> {
+        self.jwt
+            .create_token(TokenType::Refresh, identity, TokenOptions::default())
+    }
+
+    /// `create_refresh_token(identity, expires_delta=…, …)`.
+    pub fn create_refresh_token_with(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.jwt.create_token(TokenType::Refresh, identity, options)
     }
 }

@@ -16,6 +16,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use builder::JwtManagerBuilder;
+pub use create::TokenIssuer;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
 
 use crate::clock::{Clock, SystemClock};
