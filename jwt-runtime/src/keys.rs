@@ -4,6 +4,8 @@
 //! no allocation) and compares in constant time. Asymmetric algorithms go through
 //! jsonwebtoken's crypto provider with keys parsed once.
 
+use std::fmt;
+
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use sha2::{Sha256, Sha384, Sha512};
@@ -97,6 +99,47 @@ impl HmacKey {
 /// A key ready to sign with one algorithm.
 // The HMAC variant is large (pre-keyed SHA-512 states) and is the hot one: keeping it inline
 // avoids a pointer chase on every request; there is one per manager.
+/// A key that cannot be used: the wrong kind for the algorithm, or key material that does not
+/// parse (the parser's error is the `source()`).
+#[derive(Debug, Clone)]
+pub struct KeyError {
+    message: String,
+    source: Option<jsonwebtoken::errors::Error>,
+}
+
+impl KeyError {
+    fn new(message: impl Into<String>) -> Self {
+        KeyError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    fn parse(message: String, source: jsonwebtoken::errors::Error) -> Self {
+        KeyError {
+            message,
+            source: Some(source),
+        }
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(e) => write!(f, "{}: {e}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum Signer {
@@ -105,34 +148,37 @@ pub(crate) enum Signer {
 }
 
 impl Signer {
-    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Signer, String> {
+    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Signer, KeyError> {
         match (family(alg), key) {
             (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
                 .map(Signer::Hmac)
-                .ok_or_else(|| "invalid HMAC key".to_owned()),
-            (Family::Hmac, Key::Pem(_)) => Err(format!("{alg:?} needs a secret, not a PEM key")),
-            (_, Key::Secret(_)) => Err(format!("{alg:?} needs a PEM private key, not a secret")),
+                .ok_or_else(|| KeyError::new("invalid HMAC key")),
+            (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
+                "{alg:?} needs a secret, not a PEM key"
+            ))),
+            (_, Key::Secret(_)) => Err(KeyError::new(format!(
+                "{alg:?} needs a PEM private key, not a secret"
+            ))),
             (fam, Key::Pem(pem)) => {
                 let pem = pem.0.as_bytes();
                 let key = match fam {
                     Family::Rsa => EncodingKey::from_rsa_pem(pem),
                     Family::Ec => EncodingKey::from_ec_pem(pem),
                     Family::Ed => EncodingKey::from_ed_pem(pem),
-                    _ => return Err(format!("{alg:?} is not supported")),
+                    _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
                 }
-                .map_err(|e| format!("invalid private key for {alg:?}: {e}"))?;
+                .map_err(|e| KeyError::parse(format!("invalid private key for {alg:?}"), e))?;
                 Ok(Signer::Asym(Box::new(key), alg))
             }
         }
     }
 
     /// The base64url signature of `msg`.
-    pub(crate) fn sign(&self, msg: &[u8]) -> Result<String, String> {
+    pub(crate) fn sign(&self, msg: &[u8]) -> Result<String, KeyError> {
         match self {
             Signer::Hmac(k) => Ok(k.sign(msg)),
-            Signer::Asym(k, alg) => {
-                jsonwebtoken::crypto::sign(msg, k, *alg).map_err(|e| format!("signing failed: {e}"))
-            }
+            Signer::Asym(k, alg) => jsonwebtoken::crypto::sign(msg, k, *alg)
+                .map_err(|e| KeyError::parse("signing failed".into(), e)),
         }
     }
 }
@@ -146,22 +192,26 @@ pub(crate) enum Verifier {
 }
 
 impl Verifier {
-    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Verifier, String> {
+    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Verifier, KeyError> {
         match (family(alg), key) {
             (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
                 .map(Verifier::Hmac)
-                .ok_or_else(|| "invalid HMAC key".to_owned()),
-            (Family::Hmac, Key::Pem(_)) => Err(format!("{alg:?} needs a secret, not a PEM key")),
-            (_, Key::Secret(_)) => Err(format!("{alg:?} needs a PEM public key, not a secret")),
+                .ok_or_else(|| KeyError::new("invalid HMAC key")),
+            (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
+                "{alg:?} needs a secret, not a PEM key"
+            ))),
+            (_, Key::Secret(_)) => Err(KeyError::new(format!(
+                "{alg:?} needs a PEM public key, not a secret"
+            ))),
             (fam, Key::Pem(pem)) => {
                 let pem = pem.0.as_bytes();
                 let key = match fam {
                     Family::Rsa => DecodingKey::from_rsa_pem(pem),
                     Family::Ec => DecodingKey::from_ec_pem(pem),
                     Family::Ed => DecodingKey::from_ed_pem(pem),
-                    _ => return Err(format!("{alg:?} is not supported")),
+                    _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
                 }
-                .map_err(|e| format!("invalid public key for {alg:?}: {e}"))?;
+                .map_err(|e| KeyError::parse(format!("invalid public key for {alg:?}"), e))?;
                 Ok(Verifier::Asym(Box::new(key), alg))
             }
         }
@@ -361,15 +411,16 @@ pub(crate) fn build(c: &JwtConfig, dynamic_keys: bool) -> Result<Keys, ConfigErr
 
     let signer = match &encode_key {
         Some(k) => Some(
-            Signer::new(c.algorithm, k).map_err(|e| ConfigError::new(key_option(fam, true), e))?,
+            Signer::new(c.algorithm, k)
+                .map_err(|e| ConfigError::caused_by(key_option(fam, true), e))?,
         ),
         None => None,
     };
     let mut verifiers = Vec::with_capacity(algs.len());
     if let Some(k) = &decode_key {
         for alg in &algs {
-            let v =
-                Verifier::new(*alg, k).map_err(|e| ConfigError::new(key_option(fam, false), e))?;
+            let v = Verifier::new(*alg, k)
+                .map_err(|e| ConfigError::caused_by(key_option(fam, false), e))?;
             verifiers.push((*alg, v));
         }
     }
@@ -397,7 +448,7 @@ fn self_test(keys: &Keys, fam: Family) -> Result<(), ConfigError> {
     if let (Some(signer), Some(verifier)) = (&keys.signer, keys.verifier(keys.algorithm)) {
         let sig = signer
             .sign(msg)
-            .map_err(|e| ConfigError::new(key_option(fam, true), e))?;
+            .map_err(|e| ConfigError::caused_by(key_option(fam, true), e))?;
         let raw = b64::decode(sig.as_bytes()).unwrap_or_default();
         if !verifier.verify(msg, &sig, &raw) {
             return Err(ConfigError::new(

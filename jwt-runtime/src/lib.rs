@@ -55,7 +55,7 @@ pub use cookies::{
 pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt};
-pub use keys::Key;
+pub use keys::{Key, KeyError};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.

@@ -26,17 +26,45 @@ use crate::token::{Claims, JwtHeader};
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// An error returned by a loader (a store that is down, a database error). Fails closed.
+/// An error returned by a loader (a store that is down, a database error). Fails closed: the
+/// request is denied with 503 and a fixed message; this error is logged.
 #[derive(Debug, Clone)]
-pub struct LoaderError(pub String);
+pub struct LoaderError {
+    message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
 
-impl fmt::Display for LoaderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl LoaderError {
+    /// An error described by `message` (what a loader's `Err(e)` becomes: `e.to_string()`).
+    pub fn new(message: impl Into<String>) -> Self {
+        LoaderError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error caused by `source`, kept as the `source()`.
+    pub fn from_error(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        LoaderError {
+            message: source.to_string(),
+            source: Some(Arc::new(source)),
+        }
     }
 }
 
-impl std::error::Error for LoaderError {}
+impl fmt::Display for LoaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoaderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// What a loader may return: the value itself, or a `Result` whose error fails closed.
 #[diagnostic::on_unimplemented(
@@ -57,7 +85,7 @@ impl LoaderOutput<bool> for bool {
 
 impl<E: fmt::Display + Send> LoaderOutput<bool> for Result<bool, E> {
     fn into_loader_result(self) -> Result<bool, LoaderError> {
-        self.map_err(|e| LoaderError(e.to_string()))
+        self.map_err(|e| LoaderError::new(e.to_string()))
     }
 }
 
@@ -71,7 +99,7 @@ impl<U: Send + Sync + 'static, E: fmt::Display + Send> LoaderOutput<Option<U>>
     for Result<Option<U>, E>
 {
     fn into_loader_result(self) -> Result<Option<U>, LoaderError> {
-        self.map_err(|e| LoaderError(e.to_string()))
+        self.map_err(|e| LoaderError::new(e.to_string()))
     }
 }
 

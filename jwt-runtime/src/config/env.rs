@@ -228,3 +228,73 @@ pub(super) fn from_lookup(
     }
     Ok(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<JwtConfig, ConfigError> {
+        from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn values_as_flask_reads_them() {
+        let c = from(&[
+            ("JWT_TOKEN_LOCATION", "headers, cookies"),
+            ("JWT_ACCESS_TOKEN_EXPIRES", "false"),
+            ("JWT_REFRESH_TOKEN_EXPIRES", "60"),
+            ("JWT_COOKIE_SECURE", "True"),
+            ("JWT_DECODE_AUDIENCE", "a,b"),
+            ("JWT_ENCODE_AUDIENCE", "a"),
+            ("JWT_DECODE_ISSUER", "me"),
+            ("JWT_CSRF_METHODS", "post, put"),
+            ("JWT_COOKIE_SAMESITE", "strict"),
+        ])
+        .expect("valid");
+        assert_eq!(c.token_location, [Location::Headers, Location::Cookies]);
+        assert_eq!(c.access_token_expires, Expiry::Never);
+        assert_eq!(
+            c.refresh_token_expires,
+            Expiry::After(Duration::from_secs(60))
+        );
+        assert!(c.cookie_secure);
+        assert_eq!(
+            c.decode_audience,
+            Some(Audience::Many(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(c.encode_audience, Some(Audience::One("a".into())));
+        assert_eq!(c.decode_issuer, Some(vec!["me".into()]));
+        assert_eq!(c.csrf_methods, ["post", "put"]);
+        assert_eq!(c.cookie_samesite, Some(SameSite::Strict));
+    }
+
+    #[test]
+    fn a_set_list_must_name_a_value() {
+        for (name, value) in [
+            ("JWT_DECODE_AUDIENCE", ","),
+            ("JWT_ENCODE_AUDIENCE", ""),
+            ("JWT_DECODE_ISSUER", " , "),
+            ("JWT_CSRF_METHODS", ""),
+        ] {
+            let err = from(&[(name, value)]).expect_err(name);
+            assert_eq!(err.option(), name);
+        }
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (name, value) in [
+            ("JWT_COOKIE_SECURE", "maybe"),
+            ("JWT_ACCESS_TOKEN_EXPIRES", "-1"),
+            ("JWT_DECODE_LEEWAY", "1.5"),
+            ("JWT_ALGORITHM", "none"),
+            ("JWT_COOKIE_SAMESITE", "sometimes"),
+        ] {
+            assert_eq!(from(&[(name, value)]).expect_err(name).option(), name);
+        }
+    }
+}

@@ -462,18 +462,41 @@ impl JwtConfig {
     }
 }
 
-/// A configuration mistake, naming the option.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A configuration mistake, naming the option (and, for a key that does not parse, the
+/// parser's error as `source()`).
+#[derive(Debug, Clone)]
 pub struct ConfigError {
     option: String,
     message: String,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+impl PartialEq for ConfigError {
+    fn eq(&self, other: &Self) -> bool {
+        self.option == other.option && self.message == other.message
+    }
+}
+
+impl Eq for ConfigError {}
 
 impl ConfigError {
     pub(crate) fn new(option: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigError {
             option: option.into(),
             message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A mistake whose message is `cause`'s, kept as the `source()`.
+    pub(crate) fn caused_by(
+        option: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        ConfigError {
+            option: option.into(),
+            message: cause.to_string(),
+            source: Some(std::sync::Arc::new(cause)),
         }
     }
 
@@ -494,4 +517,10 @@ impl fmt::Display for ConfigError {
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

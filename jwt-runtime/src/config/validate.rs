@@ -193,3 +193,84 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option_of(c: JwtConfig) -> Option<String> {
+        validate(&c).err().map(|e| e.option().to_owned())
+    }
+
+    #[test]
+    fn each_mistake_names_its_option() {
+        let ok = JwtConfig::default;
+        assert_eq!(option_of(ok()), None);
+        let cases: [(JwtConfig, &str); 7] = [
+            (
+                JwtConfig {
+                    token_location: vec![],
+                    ..ok()
+                },
+                "JWT_TOKEN_LOCATION",
+            ),
+            (
+                JwtConfig {
+                    identity_claim: "exp".into(),
+                    ..ok()
+                },
+                "JWT_IDENTITY_CLAIM",
+            ),
+            (
+                JwtConfig {
+                    csrf_methods: vec![],
+                    ..ok()
+                },
+                "JWT_CSRF_METHODS",
+            ),
+            (
+                JwtConfig {
+                    csrf_methods: vec!["FOO".into()],
+                    ..ok()
+                },
+                "JWT_CSRF_METHODS",
+            ),
+            (
+                JwtConfig {
+                    access_token_expires: Expiry::After(std::time::Duration::ZERO),
+                    ..ok()
+                },
+                "JWT_ACCESS_TOKEN_EXPIRES",
+            ),
+            (
+                JwtConfig {
+                    cookie_samesite: Some(SameSite::None),
+                    ..ok()
+                },
+                "JWT_COOKIE_SAMESITE",
+            ),
+            (
+                JwtConfig {
+                    access_cookie_name: "a b".into(),
+                    ..ok()
+                },
+                "JWT_ACCESS_COOKIE_NAME",
+            ),
+        ];
+        for (c, option) in cases {
+            assert_eq!(option_of(c).as_deref(), Some(option));
+        }
+    }
+
+    #[test]
+    fn a_csrf_list_without_post_warns() {
+        let c = JwtConfig {
+            token_location: vec![super::super::Location::Cookies],
+            csrf_methods: vec!["PUT".into()],
+            ..JwtConfig::default()
+        };
+        assert_eq!(validate(&c).err(), None);
+        assert_eq!(warnings(&c).len(), 1);
+        assert!(warnings(&JwtConfig::default()).is_empty());
+    }
+}

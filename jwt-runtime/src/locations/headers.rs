@@ -104,3 +104,59 @@ fn bad_header(name: &str, ty: Option<&str>) -> JwtError {
         "Bad {name} header. Expected '{expected}'"
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderName, Request};
+
+    fn look(values: &[&str], ty: &str) -> Result<Option<String>, String> {
+        let mut req = Request::builder();
+        for v in values {
+            req = req.header("Authorization", *v);
+        }
+        let (parts, ()) = req.body(()).map_err(|e| e.to_string())?.into_parts();
+        let c = JwtConfig {
+            header_type: ty.into(),
+            ..JwtConfig::default()
+        };
+        match lookup(&parts, &c, &HeaderName::from_static("authorization")) {
+            Ok(Lookup::Found(t)) => Ok(Some(t.into_owned())),
+            Ok(Lookup::Missing(_)) => Ok(None),
+            Err(e) => Err(e.message()),
+        }
+    }
+
+    #[test]
+    fn the_fast_path_and_the_general_parser_agree() {
+        let ok = |v: &str| look(&[v], "Bearer");
+        assert_eq!(ok("Bearer abc.def.ghi"), Ok(Some("abc.def.ghi".into())));
+        assert_eq!(ok("bearer abc"), Ok(Some("abc".into())));
+        assert_eq!(ok("  Bearer   abc  "), Ok(Some("abc".into())));
+        assert_eq!(ok("Basic x, Bearer abc"), Ok(Some("abc".into())));
+        assert_eq!(ok("Bearer abc,"), Ok(Some("abc".into())));
+    }
+
+    #[test]
+    fn flask_messages() {
+        let bad = "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'";
+        assert_eq!(look(&["Bearer a b"], "Bearer"), Err(bad.into()));
+        assert_eq!(look(&["Bearer"], "Bearer"), Err(bad.into()));
+        // No member of the configured type, or two: "not found".
+        assert_eq!(look(&["Basic x"], "Bearer"), Ok(None));
+        assert_eq!(look(&["Bearer a, Bearer b"], "Bearer"), Ok(None));
+        assert_eq!(look(&[""], "Bearer"), Ok(None));
+        assert_eq!(look(&[], "Bearer"), Ok(None));
+        // An empty type takes the value as it is.
+        assert_eq!(look(&["abc"], ""), Ok(Some("abc".into())));
+        assert_eq!(
+            look(&["a b"], ""),
+            Err("Bad Authorization header. Expected 'Authorization: <JWT>'".into())
+        );
+        // The first of repeated headers, as Werkzeug's `headers.get`.
+        assert_eq!(
+            look(&["Bearer first", "Bearer second"], "Bearer"),
+            Ok(Some("first".into()))
+        );
+    }
+}

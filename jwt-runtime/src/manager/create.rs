@@ -168,7 +168,7 @@ impl JwtManager {
                                 .into(),
                         )
                     })?;
-                signer_owned = Signer::new(alg, key).map_err(err)?;
+                signer_owned = Signer::new(alg, key).map_err(|e| err(e.to_string()))?;
                 &signer_owned
             }
         };

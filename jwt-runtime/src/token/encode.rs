@@ -256,7 +256,9 @@ pub(crate) fn sign_token(
     b64::encode_into(&header_json, &mut token);
     token.push('.');
     b64::encode_into(&payload_json, &mut token);
-    let sig = signer.sign(token.as_bytes()).map_err(encode_error)?;
+    let sig = signer
+        .sign(token.as_bytes())
+        .map_err(|e| encode_error(e.to_string()))?;
     token.push('.');
     token.push_str(&sig);
     Ok(token)
