@@ -10,29 +10,35 @@ use crate::config::JwtConfig;
 use crate::token::TokenType;
 
 /// The first cookie named `name` (Werkzeug's `request.cookies.get`), across all `Cookie`
-/// headers.
+/// headers, parsed by the `cookie` crate; its value without surrounding quotes, and
+/// percent-decoded when it has escapes (tokens never do).
 pub(crate) fn find_cookie<'r>(parts: &'r Parts, name: &str) -> Option<Cow<'r, str>> {
     parts
         .headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            if k.trim() != name {
-                return None;
-            }
-            let v = v.trim();
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
-            Some(match percent_decode(v) {
-                Some(decoded) => Cow::Owned(decoded),
-                None => Cow::Borrowed(v),
-            })
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| match c.value_raw() {
+            // Borrowed from the header itself: no copy.
+            Some(raw) => decoded(unquote(raw)),
+            None => Cow::Owned(decoded(unquote(c.value())).into_owned()),
         })
+}
+
+fn unquote(v: &str) -> &str {
+    v.strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v)
+}
+
+fn decoded(v: &str) -> Cow<'_, str> {
+    match percent_decode(v) {
+        Some(d) => Cow::Owned(d),
+        None => Cow::Borrowed(v),
+    }
 }
 
 /// Percent-decodes a cookie value when it has escapes (tokens never do).

@@ -17,6 +17,10 @@ use crate::config::Location;
 
 /// The media type of the request body, as Werkzeug's `request.mimetype`: the `Content-Type`
 /// before any `;`, without surrounding spaces and tabs, in lower case (`""` when absent).
+///
+/// Not the `mime` crate: it refuses media types that Werkzeug reads (a missing subtype,
+/// stray characters after `;`), and a refusal would change which location Flask finds the
+/// token in. Werkzeug's rule is one split and a trim.
 pub(crate) fn mimetype(parts: &Parts) -> String {
     let ct = parts
         .headers
