@@ -17,7 +17,7 @@ use axum_jwt_extended::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use common::{bearer, config, manager, request, Reply};
+use common::{bearer, config, manager, msg, request, Reply};
 
 fn body() -> Result<Json<Value>, NoJwtContext> {
     Ok(Json(json!({
@@ -94,10 +94,6 @@ async fn send(
 ) -> (u16, Value) {
     let r: Reply = request(app, method, uri, headers, body).await;
     (r.status.as_u16(), r.json())
-}
-
-fn msg(m: &str) -> Value {
-    json!({ "msg": m })
 }
 
 /// `name=value` and the sorted attributes of a `Set-Cookie` line.

@@ -15,7 +15,7 @@ use axum_jwt_extended::{
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 
-use common::{bearer, config, get as get_req, manager, Reply, NOW, SECRET};
+use common::{bearer, config, get as get_req, manager, status_json, Reply, NOW, SECRET};
 
 const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
 const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
@@ -81,10 +81,6 @@ fn asymmetric_config(algorithm: Algorithm, private: &str, public: &str) -> JwtCo
 
 async fn with_token(app: &Router, uri: &str, token: &str) -> Reply {
     get_req(app, uri, &[("Authorization", &bearer(token))]).await
-}
-
-fn status_json(r: &Reply) -> (u16, Value) {
-    (r.status.as_u16(), r.json())
 }
 
 fn not_allowed() -> (u16, Value) {

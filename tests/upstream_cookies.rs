@@ -28,7 +28,7 @@ use axum_jwt_extended::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use common::{bearer, config, manager, request, send, Reply, V1, V3, V4};
+use common::{bearer, config, manager, msg, request, send, status_json, Reply, V1, V3, V4};
 use jar::{attrs, line_of, split, value_of, Client};
 
 // ---- the upstream app ---------------------------------------------------------------------
@@ -165,14 +165,6 @@ fn cookie_config() -> JwtConfig {
 
 fn client(c: JwtConfig) -> Client {
     Client::new(app(manager(c)))
-}
-
-fn status_json(r: &Reply) -> (u16, Value) {
-    (r.status.as_u16(), r.json())
-}
-
-fn msg(m: &str) -> Value {
-    json!({ "msg": m })
 }
 
 fn foo_bar() -> (u16, Value) {

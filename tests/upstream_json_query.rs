@@ -18,7 +18,7 @@ use axum_jwt_extended::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use common::{bearer, builder, config, manager, request, Reply};
+use common::{bearer, builder, config, manager, msg, request, status_json};
 
 #[jwt_required]
 async fn protected() -> Json<Value> {
@@ -97,14 +97,6 @@ fn cfg(locations: &[Location]) -> JwtConfig {
         token_location: locations.to_vec(),
         ..config()
     }
-}
-
-fn status_json(r: &Reply) -> (u16, Value) {
-    (r.status.as_u16(), r.json())
-}
-
-fn msg(m: &str) -> Value {
-    json!({ "msg": m })
 }
 
 fn foo_bar() -> (u16, Value) {

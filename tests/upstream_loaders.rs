@@ -42,7 +42,7 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
-use common::{bearer, config, get as get_req, request, Reply, NOW, SECRET};
+use common::{bearer, config, get as get_req, request, status_json, NOW, SECRET};
 
 /// `exp` of an access token minted at `NOW` (15 minutes).
 const ACCESS_EXP: u64 = NOW + 15 * 60;
@@ -298,10 +298,6 @@ fn app(jwt: JwtManager) -> Router {
 /// A builder with the default configuration and the fixed clock.
 fn builder() -> JwtManagerBuilder {
     common::builder(config()).0
-}
-
-fn status_json(r: &Reply) -> (u16, Value) {
-    (r.status.as_u16(), r.json())
 }
 
 async fn call(app: &Router, uri: &str, token: &str) -> (u16, Value) {

@@ -21,7 +21,7 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
-use common::{bearer, config, manager, request, Reply, V4};
+use common::{bearer, config, manager, msg, request, status_json, V4};
 use jar::Client;
 
 async fn cookie_login(
@@ -114,14 +114,6 @@ fn app_with_locations() -> (JwtManager, Router) {
 fn app_at(locations: &[Location]) -> (JwtManager, Router) {
     let jwt = manager(cfg(locations));
     (jwt.clone(), router(jwt, false))
-}
-
-fn status_json(r: &Reply) -> (u16, Value) {
-    (r.status.as_u16(), r.json())
-}
-
-fn msg(m: &str) -> Value {
-    json!({ "msg": m })
 }
 
 fn from(location: &str) -> (u16, Value) {

@@ -76,6 +76,16 @@ impl Reply {
     }
 }
 
+/// `(status, JSON body)`, the pair most assertions compare.
+pub fn status_json(r: &Reply) -> (u16, Value) {
+    (r.status.as_u16(), r.json())
+}
+
+/// An error body `{"msg": m}`.
+pub fn msg(m: &str) -> Value {
+    serde_json::json!({ "msg": m })
+}
+
 /// Sends a request through the router.
 pub async fn send(app: &Router, req: Request<Body>) -> Reply {
     let res = app.clone().oneshot(req).await.expect("infallible router");
