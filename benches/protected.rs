@@ -70,9 +70,10 @@ fn variants() -> Vec<Variant> {
     let header_cfg = JwtConfig::with_secret(SECRET);
     let plain = manager(header_cfg.clone(), false);
     let with_blocklist = manager(header_cfg.clone(), true);
-    let cookie_cfg = JwtConfig {
-        token_location: vec![Location::Cookies],
-        ..header_cfg.clone()
+    let cookie_cfg = {
+        let mut c = header_cfg.clone();
+        c.token_location = vec![Location::Cookies];
+        c
     };
     let cookies = manager(cookie_cfg, false);
 

@@ -127,9 +127,10 @@ async fn a_declared_length_over_the_limit_is_413_at_once() {
 
 #[tokio::test]
 async fn a_stalled_body_is_408_after_the_read_timeout() {
-    let config = JwtConfig {
-        body_read_timeout: Duration::from_millis(200),
-        ..demo::config(&[("JWT_TOKEN_LOCATION", "json")])
+    let config = {
+        let mut c = demo::config(&[("JWT_TOKEN_LOCATION", "json")]);
+        c.body_read_timeout = Duration::from_millis(200);
+        c
     };
     let app = demo::demo_app::demo(config, None).expect("demo starts");
     let req = stalled_request("/echo", &[("Content-Type", "application/json")]);
@@ -225,9 +226,10 @@ fn weak_secrets_do_not_start() {
         );
     }
     // The longest minimum of every allowed algorithm applies: HS512 needs 64 bytes.
-    let err = JwtManager::new(JwtConfig {
-        decode_algorithms: vec![axum_jwt_extended::Algorithm::HS512],
-        ..JwtConfig::with_secret(&LONG_SECRET[..44])
+    let err = JwtManager::new({
+        let mut c = JwtConfig::with_secret(&LONG_SECRET[..44]);
+        c.decode_algorithms = vec![axum_jwt_extended::Algorithm::HS512];
+        c
     })
     .expect_err("44 bytes are too few for HS512");
     assert!(err.message().contains("HS512 needs at least 64"), "{err}");
@@ -320,9 +322,10 @@ fn manager_with_store(config: JwtConfig) -> JwtManager {
 
 #[tokio::test]
 async fn revoking_every_token_of_a_non_string_identity() {
-    let jwt = manager_with_store(JwtConfig {
-        verify_sub: false,
-        ..common::config()
+    let jwt = manager_with_store({
+        let mut c = common::config();
+        c.verify_sub = false;
+        c
     });
     let of_5 = jwt
         .decode_token(&jwt.create_access_token(5).expect("t"))

@@ -147,12 +147,13 @@ async fn tokens_minted_by_flask_decode_here_with_identical_claims() {
     }
     let flask_claims = flask(&decodes);
     for (((config, _), m), theirs) in cases.iter().zip(&minted).zip(&flask_claims) {
-        let cfg = JwtConfig {
-            decode_audience: config["JWT_DECODE_AUDIENCE"].as_str().map(Audience::from),
-            decode_issuer: config["JWT_DECODE_ISSUER"]
+        let cfg = {
+            let mut c = JwtConfig::with_secret(SECRET);
+            c.decode_audience = config["JWT_DECODE_AUDIENCE"].as_str().map(Audience::from);
+            c.decode_issuer = config["JWT_DECODE_ISSUER"]
                 .as_str()
-                .map(|s| vec![s.to_owned()]),
-            ..JwtConfig::with_secret(SECRET)
+                .map(|s| vec![s.to_owned()]);
+            c
         };
         let jwt = ours(cfg);
         let token = m["token"].as_str().expect("token");
@@ -167,12 +168,13 @@ async fn tokens_minted_by_flask_decode_here_with_identical_claims() {
 #[tokio::test]
 async fn tokens_minted_here_decode_in_flask_with_identical_claims() {
     let plain = ours(JwtConfig::with_secret(SECRET));
-    let aud_iss = ours(JwtConfig {
-        encode_audience: Some(Audience::Many(vec!["api".into(), "web".into()])),
-        decode_audience: Some(Audience::One("web".into())),
-        encode_issuer: Some("issuer-1".into()),
-        decode_issuer: Some(vec!["issuer-1".into()]),
-        ..JwtConfig::with_secret(SECRET)
+    let aud_iss = ours({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.encode_audience = Some(Audience::Many(vec!["api".into(), "web".into()]));
+        c.decode_audience = Some(Audience::One("web".into()));
+        c.encode_issuer = Some("issuer-1".into());
+        c.decode_issuer = Some(vec!["issuer-1".into()]);
+        c
     });
     let aud_iss_flask = json!({"JWT_ENCODE_AUDIENCE": ["api", "web"], "JWT_DECODE_AUDIENCE": "web",
                                "JWT_ENCODE_ISSUER": "issuer-1", "JWT_DECODE_ISSUER": "issuer-1"});
@@ -399,9 +401,10 @@ fn cookie_pairs(set_cookie: &[String]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn cookies_set_by_flask_work_here_and_ours_work_in_flask() {
-    let both = || JwtConfig {
-        token_location: vec![Location::Cookies],
-        ..JwtConfig::with_secret(SECRET)
+    let both = || {
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.token_location = vec![Location::Cookies];
+        c
     };
     let flask_cfg = flask_config(json!({"JWT_TOKEN_LOCATION": ["cookies"]}));
     let jwt = ours(both());

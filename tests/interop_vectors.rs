@@ -317,9 +317,10 @@ async fn alg_in_additional_headers_changes_the_signing_algorithm() {
         json!({"msg": "The specified alg value is not allowed"})
     );
 
-    let both = manager(JwtConfig {
-        decode_algorithms: vec![Algorithm::HS384],
-        ..JwtConfig::with_secret(LONG_SECRET)
+    let both = manager({
+        let mut c = JwtConfig::with_secret(LONG_SECRET);
+        c.decode_algorithms = vec![Algorithm::HS384];
+        c
     });
     let r = get_req(
         &app(both),
@@ -372,9 +373,10 @@ fn header_app() -> Router {
 }
 
 fn cookie_app() -> Router {
-    app(manager(JwtConfig {
-        token_location: vec![Location::Headers, Location::Cookies],
-        ..config()
+    app(manager({
+        let mut c = config();
+        c.token_location = vec![Location::Headers, Location::Cookies];
+        c
     }))
 }
 

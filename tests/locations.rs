@@ -79,9 +79,10 @@ fn app(jwt: JwtManager) -> Router {
 }
 
 fn cfg(locations: &[Location]) -> JwtConfig {
-    JwtConfig {
-        token_location: locations.to_vec(),
-        ..config()
+    {
+        let mut c = config();
+        c.token_location = locations.to_vec();
+        c
     }
 }
 
@@ -162,13 +163,14 @@ async fn test_default_access_and_refresh_cookies() {
 
 #[tokio::test]
 async fn test_custom_cookie_attributes_and_overrides() {
-    let jwt = manager(JwtConfig {
-        cookie_secure: true,
-        cookie_samesite: Some(SameSite::Strict),
-        cookie_domain: Some(".example.com".into()),
-        session_cookie: false,
-        access_cookie_path: "/api/".into(),
-        ..cfg(&[Location::Cookies])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.cookie_secure = true;
+        c.cookie_samesite = Some(SameSite::Strict);
+        c.cookie_domain = Some(".example.com".into());
+        c.session_cookie = false;
+        c.access_cookie_path = "/api/".into();
+        c
     });
     let access = jwt.create_access_token("alice").unwrap();
     let expires = "Expires=Mon, 22 Nov 2027 09:01:30 GMT"; // NOW + 31540000 s
@@ -280,9 +282,10 @@ async fn test_unset_cookies() {
         "refresh_token_cookie"
     );
     // Without CSRF in cookies, one cookie per token type.
-    let no_csrf = manager(JwtConfig {
-        csrf_in_cookies: false,
-        ..cfg(&[Location::Cookies])
+    let no_csrf = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.csrf_in_cookies = false;
+        c
     });
     assert_eq!(unset_jwt_cookies(&no_csrf, None).cookies().len(), 2);
     let t = no_csrf.create_access_token("alice").unwrap();
@@ -293,9 +296,10 @@ async fn test_unset_cookies() {
             .len(),
         1
     );
-    let no_protect = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cfg(&[Location::Cookies])
+    let no_protect = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.cookie_csrf_protect = false;
+        c
     });
     let t = no_protect.create_access_token("alice").unwrap();
     assert_eq!(
@@ -385,9 +389,10 @@ async fn test_cookie_location_and_csrf() {
         (401, msg("Missing CSRF token"))
     );
     // A cookie token without a csrf claim, on a CSRF method.
-    let no_claim = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cfg(&[Location::Cookies])
+    let no_claim = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.cookie_csrf_protect = false;
+        c
     })
     .create_access_token("alice")
     .unwrap();
@@ -422,11 +427,12 @@ async fn test_cookie_location_and_csrf() {
 
 #[tokio::test]
 async fn test_csrf_options() {
-    let jwt = manager(JwtConfig {
-        access_csrf_header_name: "X-XSRF".into(),
-        refresh_csrf_header_name: "X-XSRF-REFRESH".into(),
-        csrf_methods: vec!["GET".into()],
-        ..cfg(&[Location::Cookies])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.access_csrf_header_name = "X-XSRF".into();
+        c.refresh_csrf_header_name = "X-XSRF-REFRESH".into();
+        c.csrf_methods = vec!["GET".into()];
+        c
     });
     let app = app(jwt.clone());
     let access = jwt.create_access_token("alice").unwrap();
@@ -482,9 +488,10 @@ async fn test_csrf_options() {
         200
     );
     // CSRF protection off: no check at all.
-    let off = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cfg(&[Location::Cookies])
+    let off = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.cookie_csrf_protect = false;
+        c
     });
     let t = off.create_access_token("alice").unwrap();
     assert_eq!(
@@ -507,9 +514,10 @@ fn app_of(jwt: JwtManager) -> Router {
 
 #[tokio::test]
 async fn test_csrf_form_field() {
-    let jwt = manager(JwtConfig {
-        csrf_check_form: true,
-        ..cfg(&[Location::Cookies])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Cookies]);
+        c.csrf_check_form = true;
+        c
     });
     let app = app(jwt.clone());
     let access = jwt.create_access_token("alice").unwrap();
@@ -608,10 +616,11 @@ async fn test_query_string() {
         (401, msg("Missing 'jwt' query paramater"))
     );
 
-    let custom = manager(JwtConfig {
-        query_string_name: "token".into(),
-        query_string_value_prefix: "Bearer ".into(),
-        ..cfg(&[Location::QueryString])
+    let custom = manager({
+        let mut c = cfg(&[Location::QueryString]);
+        c.query_string_name = "token".into();
+        c.query_string_value_prefix = "Bearer ".into();
+        c
     });
     let app = app_of(custom.clone());
     let t = custom.create_access_token("alice").unwrap();
@@ -711,11 +720,12 @@ async fn test_json_body() {
 
 #[tokio::test]
 async fn test_json_body_with_custom_keys_and_limit() {
-    let jwt = manager(JwtConfig {
-        json_key: "foo".into(),
-        refresh_json_key: "bar".into(),
-        json_body_limit: 1024,
-        ..cfg(&[Location::Json])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Json]);
+        c.json_key = "foo".into();
+        c.refresh_json_key = "bar".into();
+        c.json_body_limit = 1024;
+        c
     });
     let app = app(jwt.clone());
     let t = jwt.create_access_token("alice").unwrap();

@@ -70,12 +70,13 @@ fn app(jwt: JwtManager) -> Router {
 
 /// Upstream's fixture: `JWT_SECRET_KEY` stays set next to the key pair.
 fn asymmetric_config(algorithm: Algorithm, private: &str, public: &str) -> JwtConfig {
-    JwtConfig {
-        algorithm,
-        secret_key: Some(SECRET.into()),
-        private_key: Some(PemKey::from(private)),
-        public_key: Some(PemKey::from(public)),
-        ..JwtConfig::default()
+    {
+        let mut c = JwtConfig::default();
+        c.algorithm = algorithm;
+        c.secret_key = Some(SECRET.into());
+        c.private_key = Some(PemKey::from(private));
+        c.public_key = Some(PemKey::from(public));
+        c
     }
 }
 

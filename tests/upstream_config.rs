@@ -36,8 +36,8 @@ fn secs(s: u64) -> Expiry {
 
 #[test]
 fn test_default_configs() {
-    // Destructured without `..`: a new option fails to compile here until its default is
-    // checked.
+    // `JwtConfig` is `#[non_exhaustive]`: the runtime's own unit test destructures it without
+    // `..`, so that a new option fails to compile there until its default is checked here.
     let JwtConfig {
         secret_key,
         private_key,
@@ -85,6 +85,7 @@ fn test_default_configs() {
         max_token_length,
         json_body_limit,
         body_read_timeout,
+        ..
     } = JwtConfig::default();
 
     // general / token
@@ -264,9 +265,10 @@ fn test_override_configs() {
     // HS512 needs a 64-byte secret (RFC 7518 §3.2); with one, the whole set builds.
     let err = build_err(c.clone());
     assert_eq!(err.option(), "JWT_SECRET_KEY");
-    let jwt = JwtManager::new(JwtConfig {
-        secret_key: Some(LONG_SECRET.into()),
-        ..c
+    let jwt = JwtManager::new({
+        let mut c = c;
+        c.secret_key = Some(LONG_SECRET.into());
+        c
     })
     .unwrap();
     assert_eq!(
@@ -277,15 +279,16 @@ fn test_override_configs() {
 
 #[test]
 fn test_override_configs_in_code() {
-    let jwt = JwtManager::new(JwtConfig {
-        token_location: vec![Location::Cookies, Location::QueryString, Location::Json],
-        header_name: "TestHeader".into(),
-        cookie_secure: true,
-        cookie_samesite: Some(SameSite::None),
-        access_token_expires: secs(300),
-        refresh_token_expires: Expiry::Never,
-        identity_claim: "foo".into(),
-        ..JwtConfig::with_secret(SECRET)
+    let jwt = JwtManager::new({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.token_location = vec![Location::Cookies, Location::QueryString, Location::Json];
+        c.header_name = "TestHeader".into();
+        c.cookie_secure = true;
+        c.cookie_samesite = Some(SameSite::None);
+        c.access_token_expires = secs(300);
+        c.refresh_token_expires = Expiry::Never;
+        c.identity_claim = "foo".into();
+        c
     })
     .unwrap();
     let c = jwt.config();
@@ -358,9 +361,10 @@ fn test_symmetric_secret_key() {
 #[test]
 fn test_default_with_asymmetric_secret_key() {
     // RS256 with no key.
-    let err = build_err(JwtConfig {
-        algorithm: Algorithm::RS256,
-        ..JwtConfig::default()
+    let err = build_err({
+        let mut c = JwtConfig::default();
+        c.algorithm = Algorithm::RS256;
+        c
     });
     assert_eq!(err.option(), "JWT_PUBLIC_KEY");
     assert_eq!(
@@ -368,26 +372,29 @@ fn test_default_with_asymmetric_secret_key() {
         "must be set to use asymmetric cryptography algorithm \"RS256\""
     );
     // The secret is never used for asymmetric algorithms.
-    let err = build_err(JwtConfig {
-        algorithm: Algorithm::RS256,
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.algorithm = Algorithm::RS256;
+        c
     });
     assert_eq!(err.option(), "JWT_PUBLIC_KEY");
     // Keys that are not PEM are refused when the manager is built (Flask fails on use).
-    let err = build_err(JwtConfig {
-        algorithm: Algorithm::RS256,
-        public_key: Some(PemKey::from("foo2")),
-        private_key: Some(PemKey::from("bar2")),
-        ..JwtConfig::default()
+    let err = build_err({
+        let mut c = JwtConfig::default();
+        c.algorithm = Algorithm::RS256;
+        c.public_key = Some(PemKey::from("foo2"));
+        c.private_key = Some(PemKey::from("bar2"));
+        c
     });
     assert_eq!(err.option(), "JWT_PRIVATE_KEY");
 }
 
 #[test]
 fn test_hmac_algorithm_refuses_pem_keys() {
-    let err = build_err(JwtConfig {
-        public_key: Some(PemKey::from("-----BEGIN PUBLIC KEY-----")),
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.public_key = Some(PemKey::from("-----BEGIN PUBLIC KEY-----"));
+        c
     });
     assert_eq!(err.option(), "JWT_PUBLIC_KEY");
 }
@@ -395,9 +402,10 @@ fn test_hmac_algorithm_refuses_pem_keys() {
 #[test]
 fn test_invalid_config_options() {
     // JWT_TOKEN_LOCATION = []
-    let err = build_err(JwtConfig {
-        token_location: vec![],
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.token_location = vec![];
+        c
     });
     assert_eq!(err.option(), "JWT_TOKEN_LOCATION");
     assert_eq!(
@@ -413,16 +421,18 @@ fn test_invalid_config_options() {
         assert_eq!(err.option(), "JWT_TOKEN_LOCATION", "{v}");
     }
     // A location twice.
-    let err = build_err(JwtConfig {
-        token_location: vec![Location::Headers, Location::Cookies, Location::Headers],
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.token_location = vec![Location::Headers, Location::Cookies, Location::Headers];
+        c
     });
     assert_eq!(err.option(), "JWT_TOKEN_LOCATION");
 
     // JWT_HEADER_NAME = ""
-    let err = build_err(JwtConfig {
-        header_name: String::new(),
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.header_name = String::new();
+        c
     });
     assert_eq!(err.option(), "JWT_HEADER_NAME");
     assert_eq!(err.message(), "cannot be empty");
@@ -440,14 +450,16 @@ fn test_invalid_config_options() {
 #[test]
 fn test_zero_expiry_is_refused() {
     // Deliberate difference: Flask silently makes such tokens never expire.
-    let err = build_err(JwtConfig {
-        access_token_expires: secs(0),
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.access_token_expires = secs(0);
+        c
     });
     assert_eq!(err.option(), "JWT_ACCESS_TOKEN_EXPIRES");
-    let err = build_err(JwtConfig {
-        refresh_token_expires: secs(0),
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.refresh_token_expires = secs(0);
+        c
     });
     assert_eq!(err.option(), "JWT_REFRESH_TOKEN_EXPIRES");
     // From the environment too.
@@ -466,15 +478,17 @@ fn test_short_secret_is_refused() {
         (Algorithm::HS384, 48),
         (Algorithm::HS512, 64),
     ] {
-        let err = build_err(JwtConfig {
-            algorithm: alg,
-            ..JwtConfig::with_secret(&LONG_SECRET[..min - 1])
+        let err = build_err({
+            let mut c = JwtConfig::with_secret(&LONG_SECRET[..min - 1]);
+            c.algorithm = alg;
+            c
         });
         assert_eq!(err.option(), "JWT_SECRET_KEY", "{alg:?}");
         assert!(err.message().contains(&format!("at least {min}")), "{err}");
-        assert!(JwtManager::new(JwtConfig {
-            algorithm: alg,
-            ..JwtConfig::with_secret(&LONG_SECRET[..min])
+        assert!(JwtManager::new({
+            let mut c = JwtConfig::with_secret(&LONG_SECRET[..min]);
+            c.algorithm = alg;
+            c
         })
         .is_ok());
     }
@@ -495,15 +509,17 @@ fn test_public_key_material_as_secret_is_refused() {
 
 #[test]
 fn test_samesite_none_requires_secure() {
-    let err = build_err(JwtConfig {
-        cookie_samesite: Some(SameSite::None),
-        ..JwtConfig::with_secret(SECRET)
+    let err = build_err({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.cookie_samesite = Some(SameSite::None);
+        c
     });
     assert_eq!(err.option(), "JWT_COOKIE_SAMESITE");
-    assert!(JwtManager::new(JwtConfig {
-        cookie_samesite: Some(SameSite::None),
-        cookie_secure: true,
-        ..JwtConfig::with_secret(SECRET)
+    assert!(JwtManager::new({
+        let mut c = JwtConfig::with_secret(SECRET);
+        c.cookie_samesite = Some(SameSite::None);
+        c.cookie_secure = true;
+        c
     })
     .is_ok());
 }
@@ -520,9 +536,10 @@ fn test_jwt_token_locations_config() {
         let v = all[..i].join(",");
         let c = lookup(&[("JWT_TOKEN_LOCATION", &v)]).unwrap();
         assert_eq!(c.token_location, Location::ALL[..i].to_vec(), "{v}");
-        assert!(JwtManager::new(JwtConfig {
-            secret_key: Some(SECRET.into()),
-            ..c
+        assert!(JwtManager::new({
+            let mut c = c;
+            c.secret_key = Some(SECRET.into());
+            c
         })
         .is_ok());
     }
@@ -543,10 +560,11 @@ fn test_csrf_protect_config() {
 
 #[test]
 fn test_missing_algorithm_in_decode_algorithms() {
-    let c = JwtConfig {
-        algorithm: Algorithm::RS256,
-        decode_algorithms: vec![Algorithm::HS512],
-        ..JwtConfig::default()
+    let c = {
+        let mut c = JwtConfig::default();
+        c.algorithm = Algorithm::RS256;
+        c.decode_algorithms = vec![Algorithm::HS512];
+        c
     };
     assert_eq!(
         c.effective_decode_algorithms(),
@@ -556,9 +574,10 @@ fn test_missing_algorithm_in_decode_algorithms() {
     assert_eq!(build_err(c).option(), "JWT_DECODE_ALGORITHMS");
 
     // Within one family the algorithm is appended, as in Flask.
-    let jwt = JwtManager::new(JwtConfig {
-        decode_algorithms: vec![Algorithm::HS512],
-        ..JwtConfig::with_secret(LONG_SECRET)
+    let jwt = JwtManager::new({
+        let mut c = JwtConfig::with_secret(LONG_SECRET);
+        c.decode_algorithms = vec![Algorithm::HS512];
+        c
     })
     .unwrap();
     assert_eq!(
@@ -566,9 +585,10 @@ fn test_missing_algorithm_in_decode_algorithms() {
         vec![Algorithm::HS512, Algorithm::HS256]
     );
     // Not appended twice.
-    let jwt = JwtManager::new(JwtConfig {
-        decode_algorithms: vec![Algorithm::HS256, Algorithm::HS384],
-        ..JwtConfig::with_secret(LONG_SECRET)
+    let jwt = JwtManager::new({
+        let mut c = JwtConfig::with_secret(LONG_SECRET);
+        c.decode_algorithms = vec![Algorithm::HS256, Algorithm::HS384];
+        c
     })
     .unwrap();
     assert_eq!(

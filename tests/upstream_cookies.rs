@@ -157,9 +157,10 @@ fn app(jwt: JwtManager) -> Router {
 
 /// `JWT_SECRET_KEY` (ours, long enough) and `JWT_TOKEN_LOCATION = ["cookies"]`.
 fn cookie_config() -> JwtConfig {
-    JwtConfig {
-        token_location: vec![Location::Cookies],
-        ..config()
+    {
+        let mut c = config();
+        c.token_location = vec![Location::Cookies];
+        c
     }
 }
 
@@ -290,9 +291,10 @@ async fn test_non_matching_csrf_token() {
 #[tokio::test]
 async fn test_csrf_disabled() {
     for kind in &KINDS {
-        let mut client = client(JwtConfig {
-            cookie_csrf_protect: false,
-            ..cookie_config()
+        let mut client = client({
+            let mut c = cookie_config();
+            c.cookie_csrf_protect = false;
+            c
         });
         let r = client.get(kind.auth_url).await;
         // No CSRF cookie is set...
@@ -316,10 +318,11 @@ async fn test_csrf_disabled() {
 #[tokio::test]
 async fn test_csrf_with_custom_header_names() {
     for kind in &KINDS {
-        let mut client = client(JwtConfig {
-            access_csrf_header_name: "FOO".into(),
-            refresh_csrf_header_name: "FOO".into(),
-            ..cookie_config()
+        let mut client = client({
+            let mut c = cookie_config();
+            c.access_csrf_header_name = "FOO".into();
+            c.refresh_csrf_header_name = "FOO".into();
+            c
         });
         let csrf = login(&mut client, kind).await;
         assert_eq!(
@@ -344,9 +347,10 @@ const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded")
 #[tokio::test]
 async fn test_csrf_with_default_form_field() {
     for kind in &KINDS {
-        let mut client = client(JwtConfig {
-            csrf_check_form: true,
-            ..cookie_config()
+        let mut client = client({
+            let mut c = cookie_config();
+            c.csrf_check_form = true;
+            c
         });
         let csrf = login(&mut client, kind).await;
         let good = format!("csrf_token={csrf}");
@@ -451,10 +455,11 @@ fn multipart(fields: &[(&str, &str)]) -> String {
 async fn test_csrf_form_field_encodings() {
     // Flask's `request.form` is an urlencoded or a multipart/form-data body, recognised by
     // its media type in any case and with any parameters (observed with Flask 3.1.3).
-    let mut client = client(JwtConfig {
-        csrf_check_form: true,
-        json_body_limit: 1024,
-        ..cookie_config()
+    let mut client = client({
+        let mut c = cookie_config();
+        c.csrf_check_form = true;
+        c.json_body_limit = 1024;
+        c
     });
     let csrf = login(&mut client, &KINDS[1]).await;
     let multipart_ct = ("Content-Type", "multipart/form-data; boundary=BOUNDARY");
@@ -566,11 +571,12 @@ async fn test_csrf_form_field_encodings() {
 #[tokio::test]
 async fn test_csrf_with_custom_form_field() {
     for kind in &KINDS {
-        let mut client = client(JwtConfig {
-            csrf_check_form: true,
-            access_csrf_field_name: "FOO".into(),
-            refresh_csrf_field_name: "FOO".into(),
-            ..cookie_config()
+        let mut client = client({
+            let mut c = cookie_config();
+            c.csrf_check_form = true;
+            c.access_csrf_field_name = "FOO".into();
+            c.refresh_csrf_field_name = "FOO".into();
+            c
         });
         let csrf = login(&mut client, kind).await;
         let r = client
@@ -593,9 +599,10 @@ async fn test_csrf_with_custom_form_field() {
 #[tokio::test]
 async fn test_custom_csrf_methods() {
     for kind in &KINDS {
-        let mut client = client(JwtConfig {
-            csrf_methods: vec!["GET".into()],
-            ..cookie_config()
+        let mut client = client({
+            let mut c = cookie_config();
+            c.csrf_methods = vec!["GET".into()];
+            c
         });
         let csrf = login(&mut client, kind).await;
 
@@ -717,9 +724,10 @@ async fn test_csrf_method_spellings_are_checked() {
     }
 
     // JWT_CSRF_METHODS given in lower case still protects POST (Flask: `["post"]` disables it).
-    let lower = manager(JwtConfig {
-        csrf_methods: vec!["post".into()],
-        ..cookie_config()
+    let lower = manager({
+        let mut c = cookie_config();
+        c.csrf_methods = vec!["post".into()];
+        c
     });
     let app = app_of(lower.clone());
     let t = lower.create_access_token("username").unwrap();
@@ -792,12 +800,13 @@ async fn test_default_cookie_options() {
 
 #[tokio::test]
 async fn test_custom_cookie_options() {
-    let jwt = manager(JwtConfig {
-        cookie_secure: true,
-        cookie_domain: Some("test.com".into()),
-        session_cookie: false,
-        cookie_samesite: Some(SameSite::Strict),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.cookie_secure = true;
+        c.cookie_domain = Some("test.com".into());
+        c.session_cookie = false;
+        c.cookie_samesite = Some(SameSite::Strict);
+        c
     });
     let app = app(jwt.clone());
     // NOW + 31540000 s.
@@ -850,13 +859,14 @@ async fn test_custom_cookie_options() {
 async fn test_reference_cookie_attribute_example() {
     // Flask's documented example: SECURE, SAMESITE=Strict, DOMAIN=".example.com" (the leading dot is
     // stripped), SESSION_COOKIE=False, ACCESS_COOKIE_PATH="/api/".
-    let jwt = manager(JwtConfig {
-        cookie_secure: true,
-        cookie_samesite: Some(SameSite::Strict),
-        cookie_domain: Some(".example.com".into()),
-        session_cookie: false,
-        access_cookie_path: "/api/".into(),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.cookie_secure = true;
+        c.cookie_samesite = Some(SameSite::Strict);
+        c.cookie_domain = Some(".example.com".into());
+        c.session_cookie = false;
+        c.access_cookie_path = "/api/".into();
+        c
     });
     let r = request(&app(jwt.clone()), "GET", "/access_token", &[], None).await;
     let lines = r.set_cookies();
@@ -896,10 +906,11 @@ async fn test_reference_cookie_attribute_example() {
         (SameSite::Lax, false, "SameSite=Lax"),
         (SameSite::None, true, "SameSite=None"),
     ] {
-        let jwt = manager(JwtConfig {
-            cookie_samesite: Some(samesite),
-            cookie_secure: secure,
-            ..cookie_config()
+        let jwt = manager({
+            let mut c = cookie_config();
+            c.cookie_samesite = Some(samesite);
+            c.cookie_secure = secure;
+            c
         });
         let r = request(&app(jwt.clone()), "GET", "/access_token", &[], None).await;
         let lines = r.set_cookies();
@@ -915,16 +926,17 @@ async fn test_reference_cookie_attribute_example() {
 
 #[tokio::test]
 async fn test_custom_cookie_names_and_paths() {
-    let jwt = manager(JwtConfig {
-        access_csrf_cookie_name: "access_foo_csrf".into(),
-        refresh_csrf_cookie_name: "refresh_foo_csrf".into(),
-        access_csrf_cookie_path: "/protected".into(),
-        refresh_csrf_cookie_path: "/refresh_protected".into(),
-        access_cookie_name: "access_foo".into(),
-        refresh_cookie_name: "refresh_foo".into(),
-        access_cookie_path: "/protected".into(),
-        refresh_cookie_path: "/refresh_protected".into(),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.access_csrf_cookie_name = "access_foo_csrf".into();
+        c.refresh_csrf_cookie_name = "refresh_foo_csrf".into();
+        c.access_csrf_cookie_path = "/protected".into();
+        c.refresh_csrf_cookie_path = "/refresh_protected".into();
+        c.access_cookie_name = "access_foo".into();
+        c.refresh_cookie_name = "refresh_foo".into();
+        c.access_cookie_path = "/protected".into();
+        c.refresh_cookie_path = "/refresh_protected".into();
+        c
     });
     let app = app(jwt.clone());
     for (url, name, csrf_name, path) in [
@@ -988,9 +1000,10 @@ async fn test_custom_cookie_names_and_paths() {
 
 #[tokio::test]
 async fn test_csrf_token_not_in_cookie() {
-    let jwt = manager(JwtConfig {
-        csrf_in_cookies: false,
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.csrf_in_cookies = false;
+        c
     });
     let app = app(jwt.clone());
     for (url, name) in [
@@ -1032,9 +1045,10 @@ async fn test_csrf_token_not_in_cookie() {
 
 #[tokio::test]
 async fn test_cookies_without_csrf() {
-    let jwt = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.cookie_csrf_protect = false;
+        c
     });
     let app = app(jwt.clone());
     for (url, name) in [
@@ -1097,9 +1111,10 @@ async fn test_jwt_optional_with_csrf_enabled() {
 
 #[tokio::test]
 async fn test_override_domain_option() {
-    let jwt = manager(JwtConfig {
-        cookie_domain: Some("test.com".into()),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.cookie_domain = Some("test.com".into());
+        c
     });
     let app = app(jwt.clone());
     for kind in &KINDS {
@@ -1226,9 +1241,10 @@ async fn test_per_call_max_age_and_domain() {
         ]
     );
     // The per-call max_age also beats the persistent lifetime.
-    let persistent = manager(JwtConfig {
-        session_cookie: false,
-        ..cookie_config()
+    let persistent = manager({
+        let mut c = cookie_config();
+        c.session_cookie = false;
+        c
     });
     let r = request(
         &app_of(persistent),
@@ -1264,9 +1280,10 @@ async fn test_max_age_zero_is_ignored() {
     assert_eq!(split(&lines[0]).1, attrs(&["HttpOnly", "Path=/"]));
     assert_eq!(split(&lines[1]).1, attrs(&["Path=/"]));
 
-    let persistent = manager(JwtConfig {
-        session_cookie: false,
-        ..cookie_config()
+    let persistent = manager({
+        let mut c = cookie_config();
+        c.session_cookie = false;
+        c
     });
     let r = request(
         &app(persistent),
@@ -1311,14 +1328,15 @@ async fn test_unset_cookie_attributes() {
 
     // The configured path, domain, secure and samesite are kept; never a Max-Age, even for
     // persistent cookies.
-    let jwt = manager(JwtConfig {
-        cookie_secure: true,
-        cookie_samesite: Some(SameSite::Lax),
-        cookie_domain: Some(".example.com".into()),
-        session_cookie: false,
-        refresh_cookie_path: "/auth/refresh".into(),
-        refresh_csrf_cookie_path: "/auth".into(),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.cookie_secure = true;
+        c.cookie_samesite = Some(SameSite::Lax);
+        c.cookie_domain = Some(".example.com".into());
+        c.session_cookie = false;
+        c.refresh_cookie_path = "/auth/refresh".into();
+        c.refresh_csrf_cookie_path = "/auth".into();
+        c
     });
     let app = app(jwt);
     let r = request(&app, "GET", "/delete_refresh_tokens", &[], None).await;
@@ -1363,9 +1381,10 @@ async fn test_set_cookies_decodes_the_token() {
     assert_eq!(status_json(&r), (422, msg("Not enough segments")));
     assert_eq!(r.set_cookies(), Vec::<String>::new());
     // A token without a csrf claim has no value for the CSRF cookie.
-    let no_csrf = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cookie_config()
+    let no_csrf = manager({
+        let mut c = cookie_config();
+        c.cookie_csrf_protect = false;
+        c
     })
     .create_access_token("username")
     .unwrap();
@@ -1380,9 +1399,10 @@ async fn test_set_cookies_decodes_the_token() {
     assert_eq!(status_json(&r), (422, msg("Missing claim: csrf")));
     assert_eq!(r.set_cookies(), Vec::<String>::new());
     // Without CSRF cookies there is nothing to decode: the cookie is set as given.
-    let plain = manager(JwtConfig {
-        csrf_in_cookies: false,
-        ..cookie_config()
+    let plain = manager({
+        let mut c = cookie_config();
+        c.csrf_in_cookies = false;
+        c
     });
     let r = request(
         &app_of(plain),
@@ -1409,9 +1429,10 @@ async fn test_missing_csrf_claim_in_a_cookie_token() {
     let jwt = manager(cookie_config());
     let app = app(jwt);
     // Minted without CSRF protection: no csrf claim.
-    let token = manager(JwtConfig {
-        cookie_csrf_protect: false,
-        ..cookie_config()
+    let token = manager({
+        let mut c = cookie_config();
+        c.cookie_csrf_protect = false;
+        c
     })
     .create_access_token("username")
     .unwrap();
@@ -1453,9 +1474,10 @@ async fn test_missing_csrf_claim_in_a_cookie_token() {
 #[tokio::test]
 async fn test_decode_errors_come_before_the_csrf_compare() {
     // Decoding runs before the CSRF compare, as in Flask.
-    let jwt = manager(JwtConfig {
-        token_location: vec![Location::Headers, Location::Cookies],
-        ..config()
+    let jwt = manager({
+        let mut c = config();
+        c.token_location = vec![Location::Headers, Location::Cookies];
+        c
     });
     let app = app(jwt.clone());
     let cookie = format!("access_token_cookie={V4}");
@@ -1524,10 +1546,11 @@ async fn test_decode_errors_come_before_the_csrf_compare() {
 
 #[tokio::test]
 async fn test_refresh_routes_use_the_refresh_cookie_and_header() {
-    let jwt = manager(JwtConfig {
-        access_csrf_header_name: "X-ACCESS-CSRF".into(),
-        refresh_csrf_header_name: "X-REFRESH-CSRF".into(),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.access_csrf_header_name = "X-ACCESS-CSRF".into();
+        c.refresh_csrf_header_name = "X-REFRESH-CSRF".into();
+        c
     });
     let app = app(jwt.clone());
     let access = jwt.create_access_token("username").unwrap();
@@ -1632,11 +1655,12 @@ async fn test_refresh_routes_use_the_refresh_cookie_and_header() {
         (401, msg("CSRF double submit tokens do not match"))
     );
     // The form field on refresh routes: the refresh field name.
-    let jwt = manager(JwtConfig {
-        csrf_check_form: true,
-        access_csrf_field_name: "access_field".into(),
-        refresh_csrf_field_name: "refresh_field".into(),
-        ..cookie_config()
+    let jwt = manager({
+        let mut c = cookie_config();
+        c.csrf_check_form = true;
+        c.access_csrf_field_name = "access_field".into();
+        c.refresh_csrf_field_name = "refresh_field".into();
+        c
     });
     let app = app_of(jwt.clone());
     let refresh = jwt.create_refresh_token("username").unwrap();
@@ -1741,9 +1765,10 @@ async fn test_cookie_header_parsing() {
 
 #[tokio::test]
 async fn test_interop_vector_v1_as_cookie() {
-    let app = app(manager(JwtConfig {
-        token_location: vec![Location::Headers, Location::Cookies],
-        ..config()
+    let app = app(manager({
+        let mut c = config();
+        c.token_location = vec![Location::Headers, Location::Cookies];
+        c
     }));
     let cookie = format!("access_token_cookie={V1}");
     let r = request(

@@ -21,10 +21,11 @@ use common::craft;
 
 /// The upstream fixture's configuration: cookies and headers, CSRF protection on.
 fn fixture_config() -> JwtConfig {
-    JwtConfig {
-        token_location: vec![Location::Cookies, Location::Headers],
-        cookie_csrf_protect: true,
-        ..common::config()
+    {
+        let mut c = common::config();
+        c.token_location = vec![Location::Cookies, Location::Headers];
+        c.cookie_csrf_protect = true;
+        c
     }
 }
 

@@ -93,9 +93,10 @@ async fn test_header_with_trailing_spaces_and_commas() {
 
 #[tokio::test]
 async fn test_custom_header_name() {
-    let (app, token) = app(JwtConfig {
-        header_name: "Foo".into(),
-        ..config()
+    let (app, token) = app({
+        let mut c = config();
+        c.header_name = "Foo".into();
+        c
     });
     // The default header no longer works.
     let r = call(&app, &[("Authorization", &format!("Bearer {token}"))]).await;
@@ -128,9 +129,10 @@ async fn test_custom_header_name() {
 
 #[tokio::test]
 async fn test_custom_header_type() {
-    let (app, token) = app(JwtConfig {
-        header_type: "JWT".into(),
-        ..config()
+    let (app, token) = app({
+        let mut c = config();
+        c.header_type = "JWT".into();
+        c
     });
     // The default type no longer works.
     assert_reply(
@@ -156,9 +158,10 @@ async fn test_custom_header_type() {
 
 #[tokio::test]
 async fn test_custom_header_type_empty() {
-    let (app, token) = app(JwtConfig {
-        header_type: String::new(),
-        ..config()
+    let (app, token) = app({
+        let mut c = config();
+        c.header_type = String::new();
+        c
     });
     // The header holds only the token.
     assert_reply(&app, &token, 200, ok_body()).await;
@@ -199,9 +202,10 @@ async fn test_header_without_jwt() {
 
 #[tokio::test]
 async fn test_custom_error_msg_key() {
-    let (app, _) = app(JwtConfig {
-        error_message_key: "message".into(),
-        ..config()
+    let (app, _) = app({
+        let mut c = config();
+        c.error_message_key = "message".into();
+        c
     });
     let r = call(&app, &[]).await;
     assert_eq!(r.status, 401);
@@ -227,9 +231,10 @@ async fn matrix_missing_header_empty_value_or_only_separators() {
 
 #[tokio::test]
 async fn matrix_custom_header_name_missing() {
-    let (app, _) = app(JwtConfig {
-        header_name: "X-Api-Token".into(),
-        ..config()
+    let (app, _) = app({
+        let mut c = config();
+        c.header_name = "X-Api-Token".into();
+        c
     });
     let r = call(&app, &[]).await;
     assert_eq!(r.status, 401);
@@ -295,9 +300,10 @@ async fn matrix_bearer_without_a_single_token_is_422() {
 
 #[tokio::test]
 async fn matrix_empty_header_type_with_bearer_is_422() {
-    let (app, token) = app(JwtConfig {
-        header_type: String::new(),
-        ..config()
+    let (app, token) = app({
+        let mut c = config();
+        c.header_type = String::new();
+        c
     });
     assert_reply(
         &app,
@@ -310,9 +316,10 @@ async fn matrix_empty_header_type_with_bearer_is_422() {
 
 #[tokio::test]
 async fn matrix_custom_type_jwt_with_bearer_is_401() {
-    let (app, token) = app(JwtConfig {
-        header_type: "JWT".into(),
-        ..config()
+    let (app, token) = app({
+        let mut c = config();
+        c.header_type = "JWT".into();
+        c
     });
     assert_reply(
         &app,
@@ -333,9 +340,10 @@ async fn matrix_comma_separated_in_any_position_and_trailing_comma() {
 
 #[tokio::test]
 async fn matrix_custom_error_key_on_every_header_error() {
-    let (app, _) = app(JwtConfig {
-        error_message_key: "error".into(),
-        ..config()
+    let (app, _) = app({
+        let mut c = config();
+        c.error_message_key = "error".into();
+        c
     });
     assert_reply(&app, "Basic creds", 401, json!({"error": MISSING_BEARER})).await;
     assert_reply(&app, "Bearer ,,0", 422, json!({"error": BAD_BEARER})).await;

@@ -93,9 +93,10 @@ fn app(jwt: JwtManager) -> Router {
 }
 
 fn cfg(locations: &[Location]) -> JwtConfig {
-    JwtConfig {
-        token_location: locations.to_vec(),
-        ..config()
+    {
+        let mut c = config();
+        c.token_location = locations.to_vec();
+        c
     }
 }
 
@@ -164,9 +165,10 @@ async fn test_default_query_paramater() {
 
 #[tokio::test]
 async fn test_query_string_value_prefix() {
-    let jwt = manager(JwtConfig {
-        query_string_value_prefix: "bearer ".into(),
-        ..cfg(&[Location::QueryString])
+    let jwt = manager({
+        let mut c = cfg(&[Location::QueryString]);
+        c.query_string_value_prefix = "bearer ".into();
+        c
     });
     let app = app(jwt.clone());
     let token = jwt.create_access_token("username").unwrap();
@@ -204,10 +206,11 @@ async fn test_query_string_value_prefix() {
     );
 
     // As observed in Flask: the message names the configured parameter.
-    let jwt = manager(JwtConfig {
-        query_string_name: "token".into(),
-        query_string_value_prefix: "Bearer ".into(),
-        ..cfg(&[Location::QueryString])
+    let jwt = manager({
+        let mut c = cfg(&[Location::QueryString]);
+        c.query_string_name = "token".into();
+        c.query_string_value_prefix = "Bearer ".into();
+        c
     });
     let app = app_of(jwt.clone());
     let token = jwt.create_access_token("username").unwrap();
@@ -235,9 +238,10 @@ fn app_of(jwt: JwtManager) -> Router {
 
 #[tokio::test]
 async fn test_custom_query_paramater() {
-    let jwt = manager(JwtConfig {
-        query_string_name: "foo".into(),
-        ..cfg(&[Location::QueryString])
+    let jwt = manager({
+        let mut c = cfg(&[Location::QueryString]);
+        c.query_string_name = "foo".into();
+        c
     });
     let app = app(jwt.clone());
     let token = jwt.create_access_token("username").unwrap();
@@ -337,10 +341,11 @@ async fn test_content_type() {
 
 #[tokio::test]
 async fn test_custom_body_key() {
-    let jwt = manager(JwtConfig {
-        json_key: "Foo".into(),
-        refresh_json_key: "Bar".into(),
-        ..cfg(&[Location::Json])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Json]);
+        c.json_key = "Foo".into();
+        c.refresh_json_key = "Bar".into();
+        c
     });
     let app = app(jwt.clone());
     let access = jwt.create_access_token("username").unwrap();
@@ -602,9 +607,10 @@ async fn test_json_bodies_without_a_token_are_missing() {
 
 #[tokio::test]
 async fn test_json_body_limit() {
-    let jwt = manager(JwtConfig {
-        json_body_limit: 1024,
-        ..cfg(&[Location::Headers, Location::Json])
+    let jwt = manager({
+        let mut c = cfg(&[Location::Headers, Location::Json]);
+        c.json_body_limit = 1024;
+        c
     });
     let app = app(jwt.clone());
     let access = jwt.create_access_token("username").unwrap();

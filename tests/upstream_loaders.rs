@@ -37,7 +37,7 @@ use axum_jwt_extended::{
     get_jwt_header, get_jwt_identity, get_jwt_request_location, jwt_required, revoked_token_loader,
     spawn_with_jwt, token_in_blocklist_loader, token_verification_failed_loader,
     token_verification_loader, user_identity_loader, user_lookup_error_loader, user_lookup_loader,
-    Claims, CurrentUser, ErrorKind, Jwt, JwtConfig, JwtHeader, JwtManager, JwtManagerBuilder, Key,
+    Claims, CurrentUser, ErrorKind, Jwt, JwtHeader, JwtManager, JwtManagerBuilder, Key,
     MemoryBlocklist, NoJwtContext, OptionalJwt, TokenOptions, UserLookup,
 };
 use serde_json::{json, Value};
@@ -693,10 +693,11 @@ async fn test_custom_user_lookup_errors() {
 /// Python's `str()` would.
 #[tokio::test]
 async fn user_lookup_error_names_the_identity_claim() {
-    let jwt = common::builder(JwtConfig {
-        identity_claim: "identity".into(),
-        verify_sub: false,
-        ..config()
+    let jwt = common::builder({
+        let mut c = config();
+        c.identity_claim = "identity".into();
+        c.verify_sub = false;
+        c
     })
     .0
     .user_lookup_loader(|_jwt_header: &JwtHeader, _jwt_data: &Claims| None::<User>)

@@ -85,9 +85,10 @@ fn router(jwt: JwtManager, per_route: bool) -> Router {
 }
 
 fn cfg(locations: &[Location]) -> JwtConfig {
-    JwtConfig {
-        token_location: locations.to_vec(),
-        ..config()
+    {
+        let mut c = config();
+        c.token_location = locations.to_vec();
+        c
     }
 }
 
@@ -240,12 +241,13 @@ async fn test_no_jwt_in_request() {
         (401, msg("Missing JWT in headers, cookies, query_string or json (Missing Authorization Header; Missing cookie \"access_token_cookie\"; Missing 'jwt' query paramater; Invalid content-type. Must be application/json.)"))
     );
     // Each location's own message follows its settings.
-    let jwt = manager(JwtConfig {
-        header_name: "X-Api-Token".into(),
-        access_cookie_name: "tok".into(),
-        query_string_name: "t".into(),
-        json_key: "k".into(),
-        ..cfg(&ALL)
+    let jwt = manager({
+        let mut c = cfg(&ALL);
+        c.header_name = "X-Api-Token".into();
+        c.access_cookie_name = "tok".into();
+        c.query_string_name = "t".into();
+        c.json_key = "k".into();
+        c
     });
     let r = request(
         &router(jwt, false),
@@ -420,9 +422,10 @@ async fn test_not_found_includes_another_scheme() {
 #[tokio::test]
 async fn test_errors_other_than_not_found_do_not_fall_through() {
     // A bad query prefix.
-    let jwt = manager(JwtConfig {
-        query_string_value_prefix: "Bearer ".into(),
-        ..cfg(&[Location::QueryString, Location::Headers])
+    let jwt = manager({
+        let mut c = cfg(&[Location::QueryString, Location::Headers]);
+        c.query_string_value_prefix = "Bearer ".into();
+        c
     });
     let app = router(jwt.clone(), false);
     let token = jwt.create_access_token("username").unwrap();

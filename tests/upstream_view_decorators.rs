@@ -490,9 +490,10 @@ async fn test_jwt_optional_with_no_valid_jwt() {
 
 #[tokio::test]
 async fn test_override_jwt_location() {
-    let (app, jwt) = app_for(JwtConfig {
-        token_location: vec![Location::Cookies],
-        ..config()
+    let (app, jwt) = app_for({
+        let mut c = config();
+        c.token_location = vec![Location::Cookies];
+        c
     });
     let token = jwt.create_access_token("username").unwrap();
     let r = with_token(&app, "/protected_other", &token).await;
@@ -576,9 +577,10 @@ async fn test_jwt_invalid_audience() {
         assert_eq!(r.json(), json!({"foo": "bar", "identity": "me"}));
     }
 
-    let (app, _) = app_for(JwtConfig {
-        decode_audience: Some("my_audience".into()),
-        ..config()
+    let (app, _) = app_for({
+        let mut c = config();
+        c.decode_audience = Some("my_audience".into());
+        c
     });
     assert_msg(
         &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
@@ -606,9 +608,10 @@ async fn test_jwt_invalid_issuer() {
     let r = with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
 
-    let (app, _) = app_for(JwtConfig {
-        decode_issuer: Some(vec!["my_issuer".into()]),
-        ..config()
+    let (app, _) = app_for({
+        let mut c = config();
+        c.decode_issuer = Some(vec!["my_issuer".into()]);
+        c
     });
     assert_msg(
         &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
@@ -628,10 +631,11 @@ async fn test_jwt_invalid_issuer() {
 
 #[tokio::test]
 async fn test_missing_iss_is_reported_before_missing_aud() {
-    let (app, _) = app_for(JwtConfig {
-        decode_issuer: Some(vec!["me".into()]),
-        decode_audience: Some(Audience::One("api".into())),
-        ..config()
+    let (app, _) = app_for({
+        let mut c = config();
+        c.decode_issuer = Some(vec!["me".into()]);
+        c.decode_audience = Some(Audience::One("api".into()));
+        c
     });
     assert_msg(
         &with_token(&app, "/protected", &craft::token(&json!({"sub": "me"}))).await,
@@ -741,9 +745,10 @@ async fn test_decode_token_errors_in_unprotected_view() {
     );
 
     // The manager's message key applies to these errors too.
-    let (app, _) = app_for(JwtConfig {
-        error_message_key: "error".into(),
-        ..config()
+    let (app, _) = app_for({
+        let mut c = config();
+        c.error_message_key = "error".into();
+        c
     });
     let r = get_req(&app, "/decode", &[("x-token", &expired)]).await;
     assert_eq!(r.status, 401);
@@ -773,10 +778,11 @@ async fn test_no_token() {
 async fn test_different_token_algorithm() {
     // A token made with HS256, sent to an app now configured for HS512.
     let token = manager(config()).create_access_token("username").unwrap();
-    let (app, _) = app_for(JwtConfig {
-        algorithm: Algorithm::HS512,
-        secret_key: Some(LONG_SECRET.into()),
-        ..JwtConfig::default()
+    let (app, _) = app_for({
+        let mut c = JwtConfig::default();
+        c.algorithm = Algorithm::HS512;
+        c.secret_key = Some(LONG_SECRET.into());
+        c
     });
     assert_msg(
         &with_token(&app, "/protected", &token).await,
@@ -802,9 +808,10 @@ async fn test_hs512_token_needs_hs512_in_decode_algorithms() {
     );
 
     // HS512 needs a 64-byte secret (RFC 7518 §3.2).
-    let (app, jwt) = app_for(JwtConfig {
-        decode_algorithms: vec![Algorithm::HS256, Algorithm::HS512],
-        ..JwtConfig::with_secret(LONG_SECRET)
+    let (app, jwt) = app_for({
+        let mut c = JwtConfig::with_secret(LONG_SECRET);
+        c.decode_algorithms = vec![Algorithm::HS256, Algorithm::HS512];
+        c
     });
     let r = with_token(&app, "/protected", &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -866,9 +873,10 @@ async fn test_non_string_identity() {
         "Subject must be a string",
     );
 
-    let (app, jwt) = app_for(JwtConfig {
-        verify_sub: false,
-        ..config()
+    let (app, jwt) = app_for({
+        let mut c = config();
+        c.verify_sub = false;
+        c
     });
     let token = jwt.create_access_token(1234).unwrap();
     let r = with_token(&app, "/protected", &token).await;
@@ -929,9 +937,10 @@ async fn test_time_claims_default_leeway() {
 
 #[tokio::test]
 async fn test_time_claims_with_leeway_120() {
-    let (app, _) = app_for(JwtConfig {
-        decode_leeway: Duration::from_secs(120),
-        ..config()
+    let (app, _) = app_for({
+        let mut c = config();
+        c.decode_leeway = Duration::from_secs(120);
+        c
     });
     let cases: [(Value, u16, &str); 7] = [
         (json!({"exp": NOW - 60}), 200, ""),

@@ -29,10 +29,11 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let jwt = JwtManager::new(JwtConfig {
-            token_location: vec![Location::Cookies],
-            csrf_check_form: true,
-            ..JwtConfig::with_secret("fuzzing-secret-0123456789-abcdefghijklmnopq")
+        let jwt = JwtManager::new({
+            let mut c = JwtConfig::with_secret("fuzzing-secret-0123456789-abcdefghijklmnopq");
+            c.token_location = vec![Location::Cookies];
+            c.csrf_check_form = true;
+            c
         })
         .expect("valid configuration");
         let token = jwt.create_access_token("fuzz").expect("token");

@@ -22,10 +22,11 @@ const NOW: u64 = 1_700_000_000;
 fn jwt() -> &'static JwtManager {
     static JWT: OnceLock<JwtManager> = OnceLock::new();
     JWT.get_or_init(|| {
-        JwtManager::builder(JwtConfig {
-            decode_issuer: Some(vec!["me".into()]),
-            decode_audience: Some("api".into()),
-            ..JwtConfig::with_secret(SECRET)
+        JwtManager::builder({
+            let mut c = JwtConfig::with_secret(SECRET);
+            c.decode_issuer = Some(vec!["me".into()]);
+            c.decode_audience = Some("api".into());
+            c
         })
         .clock(FixedClock::at_secs(NOW))
         .build()

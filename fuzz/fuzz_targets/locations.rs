@@ -30,15 +30,16 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let jwt = JwtManager::new(JwtConfig {
-            token_location: vec![
+        let jwt = JwtManager::new({
+            let mut c = JwtConfig::with_secret("fuzzing-secret-0123456789-abcdefghijklmnopq");
+            c.token_location = vec![
                 Location::Headers,
                 Location::Cookies,
                 Location::QueryString,
                 Location::Json,
-            ],
-            csrf_check_form: true,
-            ..JwtConfig::with_secret("fuzzing-secret-0123456789-abcdefghijklmnopq")
+            ];
+            c.csrf_check_form = true;
+            c
         })
         .expect("valid configuration");
         let token = jwt.create_access_token("fuzz").expect("token");

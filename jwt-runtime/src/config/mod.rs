@@ -1,6 +1,6 @@
 //! Configuration: every `JWT_*` option of flask-jwt-extended 4.7, typed, with Flask's defaults.
 //!
-//! Build it in code (`JwtConfig { secret_key: Some("…".into()), ..Default::default() }`) or
+//! Build it in code (`let mut c = JwtConfig::with_secret("…"); c.token_location = …;`) or
 //! from environment variables of the same names with [`JwtConfig::from_env`]. Values are
 //! checked when the `JwtManager` is built; a mistake is a [`ConfigError`]
 //! naming the option, never a failure on some request later.
@@ -233,17 +233,19 @@ impl From<String> for PemKey {
 
 /// Every `JWT_*` option of flask-jwt-extended, with the same defaults.
 ///
+/// `#[non_exhaustive]`, so that options can be added without breaking your code: start from
+/// [`JwtConfig::with_secret`], [`JwtConfig::default`] or [`JwtConfig::from_env`] and set the
+/// fields you need.
+///
 /// ```
 /// use axum_jwt_extended_runtime::{JwtConfig, Location};
 ///
-/// let config = JwtConfig {
-///     secret_key: Some("a-very-long-secret-of-at-least-32-bytes!".into()),
-///     token_location: vec![Location::Headers, Location::Cookies],
-///     ..JwtConfig::default()
-/// };
+/// let mut config = JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!");
+/// config.token_location = vec![Location::Headers, Location::Cookies];
 /// assert_eq!(config.header_type, "Bearer");
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct JwtConfig {
     // --- general / token -------------------------------------------------------------------
     /// `JWT_SECRET_KEY`: the HMAC secret (at least as long as the hash: 32 bytes for HS256).
@@ -522,5 +524,65 @@ impl std::error::Error for ConfigError {
         self.source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Destructured without `..`: a new option fails to compile here until its default is
+    /// checked in `tests/upstream_config.rs` (`test_default_configs`), which, outside this
+    /// crate, must use `..`.
+    #[test]
+    fn every_option_has_its_default_checked() {
+        let JwtConfig {
+            secret_key: _,
+            private_key: _,
+            public_key: _,
+            algorithm: _,
+            decode_algorithms: _,
+            access_token_expires: _,
+            refresh_token_expires: _,
+            token_location: _,
+            identity_claim: _,
+            error_message_key: _,
+            decode_audience: _,
+            encode_audience: _,
+            decode_issuer: _,
+            encode_issuer: _,
+            decode_leeway: _,
+            encode_nbf: _,
+            verify_sub: _,
+            header_name: _,
+            header_type: _,
+            access_cookie_name: _,
+            refresh_cookie_name: _,
+            access_cookie_path: _,
+            refresh_cookie_path: _,
+            cookie_secure: _,
+            cookie_domain: _,
+            cookie_samesite: _,
+            session_cookie: _,
+            cookie_csrf_protect: _,
+            csrf_methods: _,
+            csrf_in_cookies: _,
+            access_csrf_cookie_name: _,
+            refresh_csrf_cookie_name: _,
+            access_csrf_cookie_path: _,
+            refresh_csrf_cookie_path: _,
+            access_csrf_header_name: _,
+            refresh_csrf_header_name: _,
+            csrf_check_form: _,
+            access_csrf_field_name: _,
+            refresh_csrf_field_name: _,
+            query_string_name: _,
+            query_string_value_prefix: _,
+            json_key: _,
+            refresh_json_key: _,
+            max_token_length: _,
+            json_body_limit: _,
+            body_read_timeout: _,
+        } = JwtConfig::default();
     }
 }
