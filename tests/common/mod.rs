@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod craft;
+pub mod jar;
 pub mod reference;
 
 use axum::body::Body;

@@ -8,9 +8,8 @@
 //! headers only and names all four on the route (`locations=`). Both are ported; each test
 //! runs against both, as upstream's loops do.
 
-mod common;
-#[path = "common/jar.rs"]
-mod jar;
+use crate::common;
+use crate::common::jar;
 
 use axum::extract::State;
 use axum::routing::{any, get};

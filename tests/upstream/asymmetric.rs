@@ -4,7 +4,7 @@
 //!
 //! The keys are test-only fixtures (`tests/fixtures/README.md`).
 
-mod common;
+use crate::common;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,10 +17,10 @@ use serde_json::{json, Value};
 
 use common::{bearer, config, get as get_req, manager, status_json, Reply, NOW, SECRET};
 
-const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
-const EC_PRIVATE: &str = include_str!("fixtures/ec_private.pem");
-const EC_PUBLIC: &str = include_str!("fixtures/ec_public.pem");
+const RSA_PRIVATE: &str = include_str!("../fixtures/rsa_private.pem");
+const RSA_PUBLIC: &str = include_str!("../fixtures/rsa_public.pem");
+const EC_PRIVATE: &str = include_str!("../fixtures/ec_private.pem");
+const EC_PUBLIC: &str = include_str!("../fixtures/ec_public.pem");
 
 /// The upstream test's own 1024-bit keys, in PKCS#1 (`BEGIN RSA PRIVATE KEY`). Test-only.
 const UPSTREAM_RSA_PRIVATE: &str = "

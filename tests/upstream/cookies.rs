@@ -7,9 +7,8 @@
 //! sets (access and refresh). `Set-Cookie` lines are compared as `name=value` plus the *set*
 //! of attributes: ours come from the `cookie` crate, in another order than Werkzeug's.
 
-mod common;
-#[path = "common/jar.rs"]
-mod jar;
+use crate::common;
+use crate::common::jar;
 
 use std::time::Duration;
 

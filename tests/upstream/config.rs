@@ -3,7 +3,7 @@
 //! configurations. Flask reads the config on each use and fails with a 500 on the request;
 //! here a mistake is a [`ConfigError`] naming the option, when the manager is built.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 //! that are not JSON objects (401, never a 500); `json_body_limit` (413); GET with a body;
 //! Werkzeug's `is_json` media types (observed with Flask 3.1.3).
 
-mod common;
+use crate::common;
 
 use axum::routing::{any, post};
 use axum::{Json, Router};

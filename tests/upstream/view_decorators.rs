@@ -3,7 +3,7 @@
 //! error matrix observed in flask-jwt-extended 4.7.1, through a real `Router`. Tokens with hand-picked claims are
 //! crafted here (base64url + HMAC) so every claim is under the test's control.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

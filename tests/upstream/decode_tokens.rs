@@ -5,7 +5,7 @@
 //! `ExpiredSignatureError` → `Expired`, every other `InvalidTokenError` (audience, issuer,
 //! immature, signature, subject, `DecodeError`) → `InvalidToken` with PyJWT's message.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! Deliberate difference: the scheme is matched case-insensitively (RFC 7235 §2.1), so
 //! `bearer <jwt>` is accepted where Flask answers 401.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum::routing::get;

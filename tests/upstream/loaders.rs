@@ -21,7 +21,7 @@
 //! every token type). Each is therefore one test here, and checks both token types where the
 //! route accepts both.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -612,7 +612,7 @@ async fn test_no_user_lookup_loader_specified() {
         (err.option(), err.message()),
         (
             "user_lookup_loader",
-            "is not registered: CurrentUser<upstream_loaders::User> needs one \
+            "is not registered: CurrentUser<upstream::loaders::User> needs one \
              (JwtManagerBuilder::user_lookup_loader)"
         )
     );
@@ -742,8 +742,8 @@ async fn current_user_of_another_type_is_a_clear_error() {
     let err = jwt.user_lookup::<String>().unwrap_err();
     assert_eq!(
         err.message(),
-        "returns upstream_loaders::User, not alloc::string::String: ask for \
-         CurrentUser<upstream_loaders::User>"
+        "returns upstream::loaders::User, not alloc::string::String: ask for \
+         CurrentUser<upstream::loaders::User>"
     );
 }
 
