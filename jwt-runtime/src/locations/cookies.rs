@@ -10,21 +10,24 @@ use crate::config::JwtConfig;
 use crate::token::TokenType;
 
 /// The first cookie named `name` (Werkzeug's `request.cookies.get`), across all `Cookie`
-/// headers, parsed by the `cookie` crate; its value without surrounding quotes, and
-/// percent-decoded when it has escapes (tokens never do).
+/// headers: its value without surrounding quotes, percent-decoded when it has escapes (tokens
+/// never do), borrowed from the header otherwise.
+///
+/// Our own split rather than `cookie::Cookie::split_parse`: the crate builds a `Cookie` for
+/// every pair of every request, which measured about 1,000 instructions more per
+/// cookie-authenticated request (`bash scripts/bench-callgrind.sh`, cookie row: +45.8 k
+/// instead of +44.8 k), and its values can only be borrowed from the header by way of
+/// `value_raw`. The rule we need is one split on `;` and one on `=`, as Werkzeug's.
 pub(crate) fn find_cookie<'r>(parts: &'r Parts, name: &str) -> Option<Cow<'r, str>> {
     parts
         .headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| match c.value_raw() {
-            // Borrowed from the header itself: no copy.
-            Some(raw) => decoded(unquote(raw)),
-            None => Cow::Owned(decoded(unquote(c.value())).into_owned()),
+        .flat_map(|h| h.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k.trim() == name).then(|| decoded(unquote(v.trim())))
         })
 }
 

@@ -13,12 +13,29 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
-use super::members::Members;
+use super::members::{Members, Schema};
 
 /// The payload members kept in slots, in this order.
-pub(crate) const PAYLOAD: [&str; 10] = [
-    "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf",
-];
+pub(crate) const PAYLOAD: Schema<10> = Schema {
+    names: [
+        "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf",
+    ],
+    index: |name| {
+        Some(match name {
+            "iat" => claim::IAT,
+            "nbf" => claim::NBF,
+            "exp" => claim::EXP,
+            "iss" => claim::ISS,
+            "aud" => claim::AUD,
+            "sub" => claim::SUB,
+            "jti" => claim::JTI,
+            "type" => claim::TYPE,
+            "fresh" => claim::FRESH,
+            "csrf" => claim::CSRF,
+            _ => return None,
+        })
+    },
+};
 
 /// Slot indexes into [`PAYLOAD`].
 pub(crate) mod claim {
@@ -35,17 +52,29 @@ pub(crate) mod claim {
 }
 
 /// The JOSE header members kept in slots, in this order.
-pub(crate) const HEADER: [&str; 4] = ["alg", "kid", "typ", "crit"];
+pub(crate) const HEADER: Schema<4> = Schema {
+    names: ["alg", "kid", "typ", "crit"],
+    index: |name| {
+        Some(match name {
+            "alg" => header::ALG,
+            "kid" => header::KID,
+            "typ" => header::TYP,
+            "crit" => header::CRIT,
+            _ => return None,
+        })
+    },
+};
 
 /// Slot indexes into [`HEADER`].
 pub(crate) mod header {
     pub(crate) const ALG: usize = 0;
     pub(crate) const KID: usize = 1;
+    pub(crate) const TYP: usize = 2;
     pub(crate) const CRIT: usize = 3;
 }
 
-pub(crate) type Payload = Members<{ PAYLOAD.len() }>;
-pub(crate) type Header = Members<{ HEADER.len() }>;
+pub(crate) type Payload = Members<10>;
+pub(crate) type Header = Members<4>;
 
 struct Inner<const N: usize> {
     members: Members<N>,
@@ -79,7 +108,7 @@ impl<const N: usize> Inner<N> {
 /// assert_eq!(claims["roles"][0], "a");
 /// ```
 #[derive(Clone)]
-pub struct Claims(Arc<Inner<{ PAYLOAD.len() }>>);
+pub struct Claims(Arc<Inner<10>>);
 
 impl Claims {
     /// Wraps a JSON object (used as it is: no defaults are added).
@@ -193,7 +222,7 @@ impl Claims {
 /// assert_eq!(header.kid(), Some("k1"));
 /// ```
 #[derive(Clone)]
-pub struct JwtHeader(Arc<Inner<{ HEADER.len() }>>);
+pub struct JwtHeader(Arc<Inner<4>>);
 
 impl JwtHeader {
     /// Wraps a JSON object.
@@ -290,6 +319,18 @@ mod tests {
 
     fn object(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_schemas_match_their_names() {
+        for (i, name) in PAYLOAD.names.iter().enumerate() {
+            assert_eq!((PAYLOAD.index)(name), Some(i), "{name}");
+        }
+        for (i, name) in HEADER.names.iter().enumerate() {
+            assert_eq!((HEADER.index)(name), Some(i), "{name}");
+        }
+        assert_eq!((PAYLOAD.index)("roles"), None);
+        assert_eq!((HEADER.index)("x5u"), None);
     }
 
     #[test]
