@@ -404,3 +404,51 @@ async fn signed_random_claims_agree_with_an_independent_checker() {
         "{accepted} accepted, {rejected} rejected"
     );
 }
+
+/// What a strict JSON parser refuses — a lone surrogate, a number out of `f64` range, nesting
+/// deeper than serde_json's limit — is refused in any member of the header or the payload,
+/// known or unknown: 422 before any handler, `get_jwt()` or loader sees the token (it used to
+/// verify and then show `{}` to `get_jwt()`).
+#[tokio::test]
+async fn values_a_strict_parser_refuses_are_422_in_any_member() {
+    let jwt = manager(config());
+    let app = app(jwt);
+    let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+    let payload = |member: &str| {
+        format!(
+            r#"{{"sub":"alice","jti":"j","type":"access","fresh":false,"iat":{NOW},{member}}}"#,
+            NOW = common::NOW
+        )
+    };
+    let header = |member: &str| format!(r#"{{"alg":"HS256","typ":"JWT",{member}}}"#);
+    for bad in [
+        r#""\ud800""#,
+        r#""x\udc00""#,
+        "1e400",
+        "-1e400",
+        deep.as_str(),
+    ] {
+        for (h, p, part) in [
+            (header(""), payload(&format!(r#""x":{bad}"#)), "payload"),
+            (
+                header(""),
+                payload(&format!(r#""roles":[{bad}]"#)),
+                "payload",
+            ),
+            (
+                header(&format!(r#""x":{bad}"#)),
+                payload(r#""y":1"#),
+                "header",
+            ),
+        ] {
+            let h = h.replace(",}", "}");
+            let token = signed(&h, &p, common::SECRET.as_bytes());
+            let (status, msg) = status_and_msg(&app, &token).await;
+            assert_eq!(status, 422, "{part} with {bad:.40}: {msg}");
+            assert!(
+                msg.starts_with(&format!("Invalid {part} string: ")),
+                "{part} with {bad:.40}: {msg}"
+            );
+        }
+    }
+}
