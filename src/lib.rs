@@ -19,6 +19,7 @@
 //! let app: Router = Router::new().route("/protected", get(protected)).with_state(jwt);
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub use axum_jwt_extended_macros::{

@@ -18,6 +18,7 @@
 //! | `guard` | the extractors behind `#[jwt_required]` ([`Guard`], [`Jwt`], [`JwtBody`]) |
 //! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod b64;
@@ -38,6 +39,7 @@ mod pipeline;
 mod token;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use blocklist::RedisBlocklist;
 pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
 pub use clock::{Clock, FixedClock, SystemClock};
