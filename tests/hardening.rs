@@ -461,3 +461,66 @@ async fn a_login_body_that_is_an_array_is_400() {
     assert_eq!(r.status, 400, "{}", r.text);
     assert!(r.msg().contains("JSON object"), "{}", r.text);
 }
+
+// ---- 2, continued: the demo's server drops slow clients --------------------------------------
+
+/// Starts the demo's own server on 127.0.0.1 with short read timeouts.
+async fn demo_server() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let addr = listener.local_addr().expect("bound");
+    let timeouts = demo::demo_app::Timeouts {
+        header_read: Duration::from_millis(300),
+        body_read: Duration::from_millis(300),
+    };
+    tokio::spawn(demo::demo_app::serve(
+        listener,
+        demo(&[]),
+        timeouts,
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// Everything the server sends until it closes the connection (bounded: never waits for ever).
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut out)).await;
+    assert!(read.is_ok(), "the server held a stalled connection open");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn the_demo_server_drops_a_client_that_stalls_in_its_headers() {
+    use tokio::io::AsyncWriteExt;
+    let addr = demo_server().await;
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connected");
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: demo\r\n")
+        .await
+        .expect("written");
+    let answer = read_until_closed(&mut stream).await;
+    assert!(!answer.contains("200 OK"), "{answer}");
+}
+
+#[tokio::test]
+async fn the_demo_server_answers_a_client_that_stalls_in_its_body() {
+    use tokio::io::AsyncWriteExt;
+    let addr = demo_server().await;
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connected");
+    stream
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: demo\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\nConnection: close\r\n\r\n{\"user",
+        )
+        .await
+        .expect("written");
+    let answer = read_until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+}

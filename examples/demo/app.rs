@@ -401,3 +401,72 @@ pub fn demo(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String
         dummy_hash: hash_password("not a password of anyone"),
     }))
 }
+
+// ---- serving -------------------------------------------------------------------------------
+
+/// How long a client may take to send its request head, and its body.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub header_read: std::time::Duration,
+    pub body_read: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header_read: std::time::Duration::from_secs(10),
+            body_read: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves HTTP/1.1 and HTTP/2 with read timeouts (which `axum::serve` does not set): a client
+/// that stalls in its request head is dropped, one that stalls in its body gets an error
+/// answer instead of holding the connection. Stops accepting when `shutdown` completes, and
+/// lets the requests in flight finish (10 s at most).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    timeouts: Timeouts,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use tower::ServiceExt;
+
+    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        timeouts.body_read,
+    ));
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header_read);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    eprintln!("demo: accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = hyper::service::service_fn({
+            let router = router.clone();
+            move |req: hyper::Request<hyper::body::Incoming>| {
+                router.clone().oneshot(req.map(axum::body::Body::new))
+            }
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
+}

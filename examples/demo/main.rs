@@ -11,7 +11,6 @@
 mod app;
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use axum_jwt_extended::JwtConfig;
 
@@ -69,54 +68,11 @@ async fn main() {
         }
     };
     println!("demo listening on http://{addr}");
-    serve(listener, router).await;
-}
-
-/// How long a client may take to send its request head, and its body.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Serves HTTP/1.1 and HTTP/2 with read timeouts (which `axum::serve` does not set): a client
-/// that stalls in its headers is dropped, one that stalls in its body gets 408. Stops cleanly
-/// on Ctrl-C / SIGTERM, letting requests in flight finish.
-async fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    use tower::ServiceExt;
-
-    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        BODY_READ_TIMEOUT,
-    ));
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut shutdown = std::pin::pin!(shutdown_signal());
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(conn) => conn,
-                Err(e) => {
-                    eprintln!("demo: accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => break,
-        };
-        let service = hyper::service::service_fn({
-            let router = router.clone();
-            move |req: hyper::Request<hyper::body::Incoming>| {
-                router.clone().oneshot(req.map(axum::body::Body::new))
-            }
-        });
-        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn.into_owned());
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    app::serve(
+        listener,
+        router,
+        app::Timeouts::default(),
+        shutdown_signal(),
+    )
+    .await;
 }
