@@ -35,7 +35,8 @@ async fn shutdown_signal() {
 #[tokio::main]
 async fn main() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // By default: info, and one line per rejected request (the runtime logs those at debug).
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,axum_jwt_extended=debug"));
     tracing_subscriber::fmt().with_env_filter(filter).init();
     let fail = |e: String| -> ! {
         eprintln!("demo: {e}");

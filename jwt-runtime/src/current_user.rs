@@ -126,7 +126,7 @@ where
                 match pipeline::verify_parts(&manager, parts, &default_spec(), false).await {
                     Ok(Progress::Done(Some(ctx))) => Arc::new(ctx),
                     Ok(_) => unreachable_anonymous(&manager),
-                    Err(e) => return Err(manager.error_response(e)),
+                    Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
                 }
             }
         };

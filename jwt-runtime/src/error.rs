@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::config::Location;
 use crate::token::{Claims, JwtHeader, TokenError};
 
 /// What went wrong, one variant per flask-jwt-extended exception (plus the cases where Flask
@@ -86,6 +87,8 @@ pub struct JwtError {
     /// What caused a store or loader failure: logged and given by `source()`, never sent to
     /// the client.
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// Where the token was found, once it was.
+    location: Option<Location>,
 }
 
 impl JwtError {
@@ -95,7 +98,20 @@ impl JwtError {
             kind,
             message: None,
             source: None,
+            location: None,
         }
+    }
+
+    /// Where the token of the rejected request was found (`None` when no token was found,
+    /// or the error did not come from a request).
+    pub fn location(&self) -> Option<Location> {
+        self.location
+    }
+
+    /// Records where the token was found.
+    pub(crate) fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
     }
 
     /// `user_lookup_loader` found no user: "Error loading the user <identity>".

@@ -25,6 +25,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use crate::config::Location;
 use crate::context::JwtContext;
 use crate::error::{ErrorKind, JwtError};
+use crate::log;
 use crate::manager::JwtManager;
 use crate::pipeline::{self, Pending, Progress, Spec};
 use crate::token::TokenType;
@@ -201,7 +202,8 @@ where
         let manager = JwtManager::from_ref(state);
         let spec = spec(F, L);
         let with_body = F & flags::WITH_BODY != 0;
-        let ctx = match pipeline::verify_parts(&manager, parts, &spec, with_body).await {
+        let verified = pipeline::verify_parts(&manager, parts, &spec, with_body);
+        let ctx = match log::in_span(parts.uri.path(), verified).await {
             Ok(Progress::Done(ctx)) => ctx,
             Ok(Progress::Pending(pending)) => {
                 parts.extensions.insert(Deferred(pending));
@@ -209,7 +211,7 @@ where
                     state: State::Deferred,
                 });
             }
-            Err(e) => return Err(manager.error_response(e)),
+            Err(e) => return Err(reject(&manager, parts, e)),
         };
         let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)));
         // Later extractors (`CurrentUser<U>`) reuse this verification.
@@ -264,14 +266,15 @@ where
         let (bytes, body) = if pipeline::body_may_help(&parts, &pending) {
             match read_body(&manager, &parts, body).await {
                 Ok(bytes) => (bytes.clone(), Body::from(bytes)),
-                Err(e) => return Err(manager.error_response(e)),
+                Err(e) => return Err(reject(&manager, &parts, e)),
             }
         } else {
             (axum::body::Bytes::new(), body)
         };
-        let ctx = match pipeline::resume(&manager, &parts, &spec, pending, &bytes).await {
+        let resumed = pipeline::resume(&manager, &parts, &spec, pending, &bytes);
+        let ctx = match log::in_span(parts.uri.path(), resumed).await {
             Ok(ctx) => ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)),
-            Err(e) => return Err(manager.error_response(e)),
+            Err(e) => return Err(reject(&manager, &parts, e)),
         };
         let ctx = Arc::new(ctx);
         parts.extensions.insert(Arc::clone(&ctx));
@@ -283,6 +286,12 @@ where
             inner,
         })
     }
+}
+
+/// The edge: a rejection is logged, then rendered with the manager's loaders and message key.
+pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> Response {
+    log::rejected(&err, parts.uri.path());
+    manager.error_response(err)
 }
 
 /// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,

@@ -34,6 +34,7 @@ mod guard;
 mod keys;
 mod loaders;
 mod locations;
+mod log;
 mod manager;
 mod pipeline;
 mod token;

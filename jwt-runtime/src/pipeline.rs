@@ -198,10 +198,11 @@ pub(crate) async fn resume(
                 CsrfValue::Sent(v) => v,
                 _ => return Err(JwtError::new(ErrorKind::Csrf("Missing CSRF token".into()))),
             };
-            csrf::check_double_submit(&claims, &sent)?;
+            csrf::check_double_submit(&claims, &sent).map_err(|e| e.at(location))?;
             finish(manager, spec, header, claims, location)
                 .await
                 .map(Some)
+                .map_err(|e| e.at(location))
         }
     }
 }
@@ -234,7 +235,9 @@ async fn verify_located(
         CsrfValue::Sent(v) => Some(v.as_ref()),
         _ => None,
     };
-    let (header, claims) = manager.verify_token(&token, false, sent)?;
+    let (header, claims) = manager
+        .verify_token(&token, false, sent)
+        .map_err(|e| e.at(location))?;
     if let CsrfValue::InForm = csrf {
         return Ok(Progress::Pending(Pending::CsrfInBody {
             location,
@@ -245,6 +248,7 @@ async fn verify_located(
     finish(manager, spec, header, claims, location)
         .await
         .map(|ctx| Progress::Done(Some(ctx)))
+        .map_err(|e| e.at(location))
 }
 
 /// The stages after the token and its CSRF value: type, freshness, revocation,

@@ -230,7 +230,7 @@ impl JwtManagerBuilder {
         let mut config = self.config;
         validate(&config)?;
         for warning in warnings(&config) {
-            tracing::warn!(target: "axum_jwt_extended", "{warning}");
+            crate::log::config_warning(&warning);
         }
         let dynamic = self.loaders.encode_key.is_some() || self.loaders.decode_key.is_some();
         let keys = keys::build(&config, dynamic)?;

@@ -13,12 +13,7 @@ impl JwtManager {
     pub fn error_response(&self, err: JwtError) -> Response {
         if let ErrorKind::StoreUnavailable(public) = err.kind() {
             // The cause goes to the logs only; the client sees the fixed message.
-            let cause = std::error::Error::source(&err).map(ToString::to_string);
-            tracing::warn!(
-                target: "axum_jwt_extended",
-                cause = cause.as_deref().unwrap_or("none"),
-                "request denied: {public}"
-            );
+            crate::log::unavailable(public, std::error::Error::source(&err));
         }
         let l = &self.0.loaders;
         let key = &self.0.config.error_message_key;

@@ -1,0 +1,70 @@
+//! What the runtime logs (cargo feature `tracing`, on by default): one `debug` event per
+//! rejected request, one `warn` event per store or loader failure, and a `debug` span around
+//! verification. Never a token, a cookie value, a CSRF value or a key: events carry the
+//! status, the reason (our own message), the location, the `jti` and the route's path (never
+//! its query string, which may hold a token).
+
+#[cfg(feature = "tracing")]
+use crate::config::Location;
+use crate::error::JwtError;
+
+/// The target of every event: filter with `RUST_LOG=axum_jwt_extended=debug`.
+#[cfg(feature = "tracing")]
+const TARGET: &str = "axum_jwt_extended";
+
+/// A request the guard rejects.
+pub(crate) fn rejected(err: &JwtError, route: &str) {
+    #[cfg(feature = "tracing")]
+    {
+        let jti = err.token_parts().and_then(|p| p.claims.jti());
+        tracing::debug!(
+            target: TARGET,
+            status = err.status().as_u16(),
+            reason = %err.message(),
+            location = err.location().map(Location::as_str),
+            jti,
+            route,
+            "request rejected"
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = (err, route);
+}
+
+/// A store or loader failure behind a 503: the cause stays in the log.
+pub(crate) fn unavailable(public: &str, cause: Option<&(dyn std::error::Error + 'static)>) {
+    #[cfg(feature = "tracing")]
+    {
+        let cause = cause.map(ToString::to_string);
+        tracing::warn!(
+            target: TARGET,
+            cause = cause.as_deref().unwrap_or("none"),
+            "request denied: {public}"
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = (public, cause);
+}
+
+/// A configuration that starts but is probably not what was meant.
+pub(crate) fn config_warning(warning: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: TARGET, "{warning}");
+    #[cfg(not(feature = "tracing"))]
+    let _ = warning;
+}
+
+/// Runs `fut` inside the verification span of `route`.
+pub(crate) async fn in_span<F: std::future::Future>(route: &str, fut: F) -> F::Output {
+    #[cfg(feature = "tracing")]
+    {
+        use tracing::Instrument;
+        fut.instrument(tracing::debug_span!(target: TARGET, "jwt_verify", route))
+            .await
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = route;
+        fut.await
+    }
+}
