@@ -9,11 +9,11 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::config::Location;
+use crate::error::{ErrorKind, JwtError};
 use crate::loaders::AnyUser;
 use crate::manager::JwtManager;
 use crate::token::{Claims, JwtHeader};
@@ -172,9 +172,15 @@ impl fmt::Display for NoJwtContext {
 
 impl std::error::Error for NoJwtContext {}
 
+/// A 500 naming the mistake, under `JWT_ERROR_MESSAGE_KEY`: inside a protected handler with
+/// the handler's manager; outside one, `JwtManager::error_layer` applies the key.
 impl IntoResponse for NoJwtContext {
     fn into_response(self) -> Response {
-        crate::error::json_message(StatusCode::INTERNAL_SERVER_ERROR, "msg", &self.to_string())
+        let err = JwtError::new(ErrorKind::NoContext(self.to_string()));
+        match current_context() {
+            Some(ctx) => ctx.manager.error_response(err),
+            None => err.into_response(),
+        }
     }
 }
 

@@ -41,7 +41,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::response::Response;
 
@@ -138,6 +138,64 @@ where
                 "Error loading the user",
             )),
         }
+    }
+}
+
+/// `Option<CurrentUser<U>>`, as `#[jwt_required(optional)]` in Flask: no token is `None`, an
+/// invalid token is still rejected.
+///
+/// ```
+/// use axum::{extract::FromRef, routing::get, Router};
+/// use axum_jwt_extended_runtime::{Claims, CurrentUser, JwtConfig, JwtHeader, JwtManager, UserLookup};
+///
+/// #[derive(Clone)]
+/// struct App { jwt: JwtManager, users: UserLookup<String> }
+/// impl FromRef<App> for JwtManager { fn from_ref(a: &App) -> Self { a.jwt.clone() } }
+/// impl FromRef<App> for UserLookup<String> { fn from_ref(a: &App) -> Self { a.users } }
+///
+/// async fn hello(user: Option<CurrentUser<String>>) -> String {
+///     match user {
+///         Some(CurrentUser(name)) => format!("hello {name}"),
+///         None => "hello stranger".into(),
+///     }
+/// }
+///
+/// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+///     .user_lookup_loader(|_h: &JwtHeader, c: &Claims| c.get_str("sub").map(str::to_owned))
+///     .build()
+///     .unwrap();
+/// let users = jwt.user_lookup::<String>().unwrap();
+/// let app: Router = Router::new().route("/", get(hello)).with_state(App { jwt, users });
+/// ```
+impl<S, U> OptionalFromRequestParts<S> for CurrentUser<U>
+where
+    JwtManager: FromRef<S>,
+    UserLookup<U>: FromRef<S>,
+    U: Send + Sync + 'static,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Response> {
+        let _proof: UserLookup<U> = UserLookup::from_ref(state);
+        let manager = JwtManager::from_ref(state);
+        let ctx = match parts.extensions.get::<Arc<JwtContext>>() {
+            Some(ctx) => Arc::clone(ctx),
+            None => {
+                let mut spec = default_spec();
+                spec.optional = true;
+                match pipeline::verify_parts(&manager, parts, &spec, false).await {
+                    Ok(Progress::Done(Some(ctx))) => Arc::new(ctx),
+                    Ok(_) => return Ok(None),
+                    Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
+                }
+            }
+        };
+        Ok(ctx
+            .user
+            .clone()
+            .and_then(|u| u.downcast::<U>().ok())
+            .map(CurrentUser))
     }
 }
 

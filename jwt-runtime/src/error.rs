@@ -55,6 +55,9 @@ pub enum ErrorKind {
     /// Token creation failed: a claim or header that cannot be used, or a key error (500: a
     /// programming error, as Flask's TypeError).
     Encode(String),
+    /// `get_jwt()` & co. used where there is no verified token, or `current_user` without a
+    /// user lookup loader (500: a programming error, as Flask's RuntimeError).
+    NoContext(String),
 }
 
 /// The verified header and claims of a token, attached to errors that Flask passes to a
@@ -164,7 +167,7 @@ impl JwtError {
             }
             ErrorKind::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             // A mistake of the application (Flask raises TypeError: a 500), never the client's.
-            ErrorKind::Encode(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Encode(_) | ErrorKind::NoContext(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
         }
@@ -184,6 +187,7 @@ impl JwtError {
             | ErrorKind::PayloadTooLarge(m)
             | ErrorKind::BadRequest(m)
             | ErrorKind::RequestTimeout(m)
+            | ErrorKind::NoContext(m)
             | ErrorKind::Encode(m) => m.clone(),
             ErrorKind::Expired(_) => "Token has expired".to_owned(),
             ErrorKind::FreshTokenRequired(_) => "Fresh token required".to_owned(),

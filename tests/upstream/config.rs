@@ -85,11 +85,13 @@ fn test_default_configs() {
         max_token_length,
         json_body_limit,
         body_read_timeout,
+        www_authenticate,
         ..
     } = JwtConfig::default();
 
     // general / token
     assert_eq!(body_read_timeout, Duration::from_secs(10));
+    assert!(!www_authenticate);
     assert_eq!(secret_key, None);
     assert_eq!(private_key, None);
     assert_eq!(public_key, None);

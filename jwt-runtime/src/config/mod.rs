@@ -352,6 +352,10 @@ pub struct JwtConfig {
     /// Longest wait for a body that verification must read (the JSON location, the CSRF form
     /// field), default 10 s; slower is 408. Not a Flask option.
     pub body_read_timeout: Duration,
+    /// Add `WWW-Authenticate: Bearer` (RFC 6750 §3) to the default 401 and 422 answers:
+    /// `error="invalid_token"` for a token that is invalid, expired or revoked,
+    /// `error="invalid_request"` for a malformed header. Off by default, as in Flask.
+    pub www_authenticate: bool,
 }
 
 impl Default for JwtConfig {
@@ -405,6 +409,7 @@ impl Default for JwtConfig {
             max_token_length: 8 * 1024,
             json_body_limit: 2 * 1024 * 1024,
             body_read_timeout: Duration::from_secs(10),
+            www_authenticate: false,
         }
     }
 }
@@ -583,6 +588,7 @@ mod tests {
             max_token_length: _,
             json_body_limit: _,
             body_read_timeout: _,
+            www_authenticate: _,
         } = JwtConfig::default();
     }
 }

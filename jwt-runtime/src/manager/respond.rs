@@ -1,6 +1,8 @@
 //! Rendering an error at the edge: the matching response loader's response, or Flask's
 //! default `{"<JWT_ERROR_MESSAGE_KEY>": message}` with its status.
 
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::HeaderValue;
 use axum::response::Response;
 
 use super::JwtManager;
@@ -39,13 +41,40 @@ impl JwtManager {
         };
         match custom {
             Some(r) => r,
-            None => json_message(err.status(), key, &err.message()),
+            None => {
+                let mut response = json_message(err.status(), key, &err.message());
+                if self.0.config.www_authenticate {
+                    if let Some(value) = www_authenticate(err.kind()) {
+                        response
+                            .headers_mut()
+                            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(value));
+                    }
+                }
+                response
+            }
         }
     }
 
     /// A `{"<JWT_ERROR_MESSAGE_KEY>": message}` response, for your own errors.
     pub fn message_response(&self, status: axum::http::StatusCode, message: &str) -> Response {
         json_message(status, &self.0.config.error_message_key, message)
+    }
+}
+
+/// The RFC 6750 §3 challenge for an error, when it is about the bearer token.
+fn www_authenticate(kind: &ErrorKind) -> Option<&'static str> {
+    match kind {
+        ErrorKind::NoAuthorization(_) => Some("Bearer"),
+        ErrorKind::InvalidHeader(_) | ErrorKind::InvalidQueryParam(_) => {
+            Some(r#"Bearer error="invalid_request""#)
+        }
+        ErrorKind::Decode(_)
+        | ErrorKind::WrongToken(_)
+        | ErrorKind::InvalidToken(_)
+        | ErrorKind::Expired(_)
+        | ErrorKind::Revoked(_)
+        | ErrorKind::FreshTokenRequired(_) => Some(r#"Bearer error="invalid_token""#),
+        _ => None,
     }
 }
 
