@@ -379,3 +379,93 @@ async fn error_message_key_applies_to_the_demos_own_errors() {
     assert_eq!(r.status.as_u16(), 400);
     assert!(r.json()["error"].is_string(), "{}", r.text);
 }
+
+#[tokio::test]
+async fn the_api_nest_under_the_router_layer() {
+    let app = demo(&[]);
+    let r = login(&app, "testuser", "testpass").await;
+    let (access, _) = tokens(&r);
+    let auth = bearer(&access);
+    let r = call(&app, "GET", "/api/me", &[("Authorization", &auth)], None).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (200, json!({"logged_in_as": "testuser"}))
+    );
+    // Without a token: the same 401 as /protected.
+    let api = call(&app, "GET", "/api/me", &[], None).await;
+    let protected = call(&app, "GET", "/protected", &[], None).await;
+    assert_eq!(
+        (api.status, api.json()),
+        (protected.status, protected.json())
+    );
+    assert_eq!(api.status.as_u16(), 401);
+    for headers in [&[("Authorization", auth.as_str())][..], &[]] {
+        let r = call(&app, "GET", "/api/open", headers, None).await;
+        assert_eq!((r.status.as_u16(), r.json()), (200, json!({"open": true})));
+    }
+}
+
+#[tokio::test]
+async fn logout_all_revokes_every_token_of_the_user() {
+    let app = demo(&[]);
+    let (first_access, first_refresh) = tokens(&login(&app, "testuser", "testpass").await);
+    let (second_access, _) = tokens(&login(&app, "testuser", "testpass").await);
+    let (admin_access, _) = tokens(&login(&app, "admin", "adminpass").await);
+    let r = call(
+        &app,
+        "POST",
+        "/logout/all",
+        &[("Authorization", &bearer(&second_access))],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (200, json!({"msg": "All tokens revoked"}))
+    );
+    for token in [&first_access, &second_access] {
+        let r = call(
+            &app,
+            "GET",
+            "/protected",
+            &[("Authorization", &bearer(token))],
+            None,
+        )
+        .await;
+        assert_eq!(
+            (r.status.as_u16(), r.json()),
+            (401, json!({"msg": "Token has been revoked"}))
+        );
+    }
+    let r = call(
+        &app,
+        "POST",
+        "/refresh",
+        &[("Authorization", &bearer(&first_refresh))],
+        None,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 401, "{}", r.text);
+    // Another user is untouched.
+    let r = call(
+        &app,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer(&admin_access))],
+        None,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200);
+    // A login in a later second works again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (fresh, _) = tokens(&login(&app, "testuser", "testpass").await);
+    let r = call(
+        &app,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer(&fresh))],
+        None,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+}

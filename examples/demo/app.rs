@@ -274,6 +274,37 @@ async fn logout(State(app): State<AppState>) -> Response {
     }
 }
 
+#[jwt_required(verify_type = false)]
+async fn logout_all(State(app): State<AppState>) -> Response {
+    let identity = match get_jwt_identity() {
+        Ok(Some(identity)) => identity,
+        _ => return NoJwtContext::Outside.into_response(),
+    };
+    // Every token of this identity issued up to this second: every login, access and refresh.
+    let now = app.jwt.now().as_secs();
+    if let Err(e) = app.jwt.revoke_all_tokens_of(&identity, now).await {
+        return app.jwt.error_response(e);
+    }
+    let body = app
+        .jwt
+        .message_response(StatusCode::OK, "All tokens revoked");
+    if app.cookie_mode() {
+        (unset_jwt_cookies(&app.jwt, None), body).into_response()
+    } else {
+        body
+    }
+}
+
+/// `/api/me`: protected by the router layer on the `/api` nest, no attribute.
+async fn api_me() -> Result<Json<Value>, NoJwtContext> {
+    Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
+}
+
+/// `/api/open`: exempted from the `/api` layer.
+async fn api_open() -> Json<Value> {
+    Json(json!({ "open": true }))
+}
+
 #[jwt_required]
 async fn whoami(CurrentUser(user): CurrentUser<User>) -> Json<Value> {
     Json(json!({ "username": user.username, "roles": user.roles }))
@@ -372,6 +403,10 @@ fn redis_store(
 }
 
 fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/me", get(api_me))
+        .route("/open", get(api_open))
+        .route_layer(state.jwt.layer().exempt("/api/open"));
     Router::new()
         .route("/health", get(health))
         .route("/login", post(login))
@@ -382,6 +417,8 @@ fn app(state: AppState) -> Router {
         .route("/claims", get(claims))
         .route("/echo", post(echo))
         .route("/logout", post(logout))
+        .route("/logout/all", post(logout_all))
+        .nest("/api", api)
         .route("/whoami", get(whoami))
         .route("/admin", get(admin))
         .layer(middleware::from_fn(answer_options))

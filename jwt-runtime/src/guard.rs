@@ -201,6 +201,16 @@ where
         }
         let manager = JwtManager::from_ref(state);
         let spec = spec(F, L);
+        // Under the router layer: its verification is reused, with this route's own type and
+        // freshness requirements.
+        if let Some(ctx) = parts.extensions.get::<Arc<JwtContext>>().cloned() {
+            if !ctx.is_anonymous() {
+                pipeline::recheck(&manager, &spec, &ctx).map_err(|e| reject(&manager, parts, e))?;
+                return Ok(Guard {
+                    state: State::Done(ctx),
+                });
+            }
+        }
         let with_body = F & flags::WITH_BODY != 0;
         let verified = pipeline::verify_parts(&manager, parts, &spec, with_body);
         let ctx = match log::in_span(parts.uri.path(), verified).await {
@@ -297,7 +307,7 @@ pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> Resp
 /// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,
 /// the read stops at the limit (413) and at `body_read_timeout` (408), and a broken body is
 /// 400.
-async fn read_body(
+pub(crate) async fn read_body(
     manager: &JwtManager,
     parts: &Parts,
     body: Body,

@@ -16,6 +16,7 @@
 //! | `csrf` | the double submit, all of it |
 //! | `pipeline` | a protected request, top to bottom: locate → token → CSRF → type, freshness → revocation → loaders → user |
 //! | `guard` | the extractors behind `#[jwt_required]` ([`Guard`], [`Jwt`], [`JwtBody`]) |
+//! | `layer` | [`JwtLayer`]: the same protection for a whole `Router` or `nest` |
 //! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -32,6 +33,7 @@ mod current_user;
 mod error;
 mod guard;
 mod keys;
+mod layer;
 mod loaders;
 mod locations;
 mod log;
@@ -59,6 +61,7 @@ pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt};
 pub use keys::{Key, KeyError};
+pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.

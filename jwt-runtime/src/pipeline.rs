@@ -251,22 +251,29 @@ async fn verify_located(
         .map_err(|e| e.at(location))
 }
 
-/// The stages after the token and its CSRF value: type, freshness, revocation,
-/// `token_verification_loader`, `user_lookup_loader`.
-async fn finish(
+fn parts_of(header: &JwtHeader, claims: &Claims) -> Box<TokenParts> {
+    Box::new(TokenParts {
+        header: header.clone(),
+        claims: claims.clone(),
+    })
+}
+
+/// A route's own requirements on a token another stage verified already (a route under the
+/// router layer that also has `#[jwt_required(fresh)]`): type and freshness, nothing twice.
+pub(crate) fn recheck(manager: &JwtManager, spec: &Spec, ctx: &JwtContext) -> Result<(), JwtError> {
+    type_and_freshness(manager, spec, &ctx.header, &ctx.claims).map_err(|e| match ctx.location {
+        Some(l) => e.at(l),
+        None => e,
+    })
+}
+
+/// The token type the route takes, and freshness when it asks for it.
+fn type_and_freshness(
     manager: &JwtManager,
     spec: &Spec,
-    header: JwtHeader,
-    claims: Claims,
-    location: Location,
-) -> Result<JwtContext, JwtError> {
-    let inner = &*manager.0;
-    let parts_of = |header: &JwtHeader, claims: &Claims| {
-        Box::new(TokenParts {
-            header: header.clone(),
-            claims: claims.clone(),
-        })
-    };
+    header: &JwtHeader,
+    claims: &Claims,
+) -> Result<(), JwtError> {
     if spec.verify_type {
         let is_refresh = claims.token_type() == Some(TokenType::Refresh.as_str());
         match spec.token_type {
@@ -285,9 +292,23 @@ async fn finish(
     }
     if spec.fresh && !claims.is_fresh_at(manager.now_f64()) {
         return Err(JwtError::new(ErrorKind::FreshTokenRequired(parts_of(
-            &header, &claims,
+            header, claims,
         ))));
     }
+    Ok(())
+}
+
+/// The stages after the token and its CSRF value: type, freshness, revocation,
+/// `token_verification_loader`, `user_lookup_loader`.
+async fn finish(
+    manager: &JwtManager,
+    spec: &Spec,
+    header: JwtHeader,
+    claims: Claims,
+    location: Location,
+) -> Result<JwtContext, JwtError> {
+    let inner = &*manager.0;
+    type_and_freshness(manager, spec, &header, &claims)?;
     if !spec.skip_revocation_check {
         // Revoked if the store or the loader says so (both may be configured).
         let mut revoked = inner.blocklist.is_some() && manager.is_token_revoked(&claims).await?;

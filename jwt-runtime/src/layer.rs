@@ -1,0 +1,206 @@
+//! [`JwtLayer`]: protect a whole `Router` (or a `nest`) the way `#[jwt_required]` protects one
+//! handler, with per-path exemptions — flask-jwt-extended users' "protect everything by
+//! default".
+//!
+//! The layer runs the same pipeline as the attribute, then calls the inner service inside the
+//! task-local scope, so `get_jwt()`, `get_jwt_identity()`, `current_user()` and the
+//! extractors work in handlers under it. A handler that also has `#[jwt_required(...)]`
+//! reuses the layer's verification (its own type and freshness requirements are checked on
+//! it; the token is not decoded twice).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::{OriginalUri, Request};
+use axum::http::Method;
+use axum::response::Response;
+
+use crate::config::Location;
+use crate::context::{self, JwtContext};
+use crate::guard::{read_body, reject};
+use crate::loaders::BoxFuture;
+use crate::log;
+use crate::manager::JwtManager;
+use crate::pipeline::{self, Progress, Spec};
+use crate::token::TokenType;
+
+/// A tower layer that requires a valid token on every request to the services it wraps,
+/// with the options of `#[jwt_required]`. Get one from [`JwtManager::layer`].
+///
+/// ```
+/// use axum::{routing::get, Json, Router};
+/// use axum_jwt_extended_runtime::{get_jwt_identity, JwtConfig, JwtManager};
+/// use serde_json::{json, Value};
+///
+/// async fn me() -> Json<Value> {
+///     Json(json!({ "logged_in_as": get_jwt_identity().ok().flatten() }))
+/// }
+/// async fn open() -> Json<Value> {
+///     Json(json!({ "open": true }))
+/// }
+///
+/// let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+///     .unwrap();
+/// let api = Router::new()
+///     .route("/me", get(me))
+///     .route("/open", get(open))
+///     .route_layer(jwt.layer().exempt("/api/open"));
+/// let app: Router = Router::new().nest("/api", api).with_state(jwt);
+/// ```
+#[derive(Clone, Debug)]
+pub struct JwtLayer {
+    manager: JwtManager,
+    spec: Arc<Spec>,
+    exempt: Arc<Vec<String>>,
+}
+
+impl JwtManager {
+    /// A [`JwtLayer`] with `#[jwt_required]`'s defaults: an access token from the configured
+    /// locations, checked against the blocklist.
+    pub fn layer(&self) -> JwtLayer {
+        JwtLayer {
+            manager: self.clone(),
+            spec: Arc::new(Spec {
+                optional: false,
+                fresh: false,
+                token_type: TokenType::Access,
+                verify_type: true,
+                skip_revocation_check: false,
+                locations: Vec::new(),
+            }),
+            exempt: Arc::new(Vec::new()),
+        }
+    }
+}
+
+impl JwtLayer {
+    fn with(mut self, f: impl FnOnce(&mut Spec)) -> Self {
+        f(Arc::make_mut(&mut self.spec));
+        self
+    }
+
+    /// `optional`: a request without a token passes, anonymous.
+    pub fn optional(self) -> Self {
+        self.with(|s| s.optional = true)
+    }
+
+    /// `fresh`: the token must be fresh.
+    pub fn fresh(self) -> Self {
+        self.with(|s| s.fresh = true)
+    }
+
+    /// `refresh`: a refresh token is required.
+    pub fn refresh(self) -> Self {
+        self.with(|s| s.token_type = TokenType::Refresh)
+    }
+
+    /// `verify_type = false`: access and refresh tokens are both taken.
+    pub fn verify_type(self, verify: bool) -> Self {
+        self.with(|s| s.verify_type = verify)
+    }
+
+    /// `skip_revocation_check`: no blocklist check.
+    pub fn skip_revocation_check(self) -> Self {
+        self.with(|s| s.skip_revocation_check = true)
+    }
+
+    /// `locations`: where to look, in order, instead of `JWT_TOKEN_LOCATION`.
+    pub fn locations(self, locations: &[Location]) -> Self {
+        self.with(|s| s.locations = locations.to_vec())
+    }
+
+    /// A path the layer lets through unchecked, as written in the request (`/api/open`; inside
+    /// a `nest`, the full path or the path within the nest).
+    pub fn exempt(mut self, path: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.exempt).push(path.into());
+        self
+    }
+}
+
+impl<S> tower_layer::Layer<S> for JwtLayer {
+    type Service = JwtService<S>;
+
+    fn layer(&self, inner: S) -> JwtService<S> {
+        JwtService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service of a [`JwtLayer`].
+#[derive(Clone, Debug)]
+pub struct JwtService<S> {
+    inner: S,
+    layer: JwtLayer,
+}
+
+impl<S> tower_service::Service<Request> for JwtService<S>
+where
+    S: tower_service::Service<Request, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        // The clone that was polled ready serves this request (tower's idiom).
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let layer = self.layer.clone();
+        Box::pin(async move {
+            if req.method() == Method::OPTIONS || layer.is_exempt(&req) {
+                return inner.call(req).await;
+            }
+            let (mut parts, body) = req.into_parts();
+            let manager = &layer.manager;
+            let verified = pipeline::verify_parts(manager, &parts, &layer.spec, true);
+            let (ctx, body) = match log::in_span(parts.uri.path(), verified).await {
+                Ok(Progress::Done(ctx)) => (ctx, body),
+                Ok(Progress::Pending(pending)) => {
+                    let bytes = if pipeline::body_may_help(&parts, &pending) {
+                        match read_body(manager, &parts, body).await {
+                            Ok(bytes) => bytes,
+                            Err(e) => return Ok(reject(manager, &parts, e)),
+                        }
+                    } else {
+                        axum::body::Bytes::new()
+                    };
+                    let resumed = pipeline::resume(manager, &parts, &layer.spec, pending, &bytes);
+                    match log::in_span(parts.uri.path(), resumed).await {
+                        Ok(ctx) => (ctx, Body::from(bytes)),
+                        Err(e) => return Ok(reject(manager, &parts, e)),
+                    }
+                }
+                Err(e) => return Ok(reject(manager, &parts, e)),
+            };
+            let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(manager)));
+            parts.extensions.insert(Arc::clone(&ctx));
+            let req = Request::from_parts(parts, body);
+            context::scope(Some(ctx), inner.call(req)).await
+        })
+    }
+}
+
+impl JwtLayer {
+    fn is_exempt(&self, req: &Request) -> bool {
+        let path = req.uri().path();
+        let original = req
+            .extensions()
+            .get::<OriginalUri>()
+            .map(|u| u.0.path().to_owned());
+        self.exempt
+            .iter()
+            .any(|e| e == path || original.as_deref() == Some(e.as_str()))
+    }
+}
