@@ -145,3 +145,60 @@ async fn www_authenticate_is_opt_in() {
     assert_eq!((r.status.as_u16(), challenge(&r)), (200, None));
     let _: Value = r.json();
 }
+
+#[tokio::test]
+async fn one_error_hook_reshapes_every_rejection() {
+    use axum::response::{IntoResponse, Response};
+    let mut c = config();
+    c.token_location = vec![axum_jwt_extended::Location::Json];
+    c.json_body_limit = 600;
+    let jwt = builder(c)
+        .0
+        .error_hook(|err: &axum_jwt_extended::JwtError, default: Response| {
+            let body = json!({ "error": err.message(), "was": default.status().as_u16() });
+            let mut r = (err.status(), axum::Json(body)).into_response();
+            r.headers_mut()
+                .insert("x-auth-error", "1".parse().expect("a header value"));
+            r
+        })
+        .token_in_blocklist_loader(|_h: &JwtHeader, c: &Claims| {
+            if c.get_str("sub") == Some("db-down") {
+                Err("down")
+            } else {
+                Ok(false)
+            }
+        })
+        .build()
+        .expect("valid");
+    let app = Router::new()
+        .route("/p", axum::routing::post(protected))
+        .with_state(jwt.clone());
+    let json = [("Content-Type", "application/json")];
+    // 401 (missing), 413 (too large), 503 (store down): all through the hook.
+    let r = common::request(&app, "POST", "/p", &json, Some("{}")).await;
+    assert_eq!(
+        status_json(&r),
+        (
+            401,
+            json!({"error": "Missing \"access_token\" key in json data.", "was": 401})
+        )
+    );
+    assert_eq!(
+        r.headers.get("x-auth-error").map(|v| v.as_bytes()),
+        Some(&b"1"[..])
+    );
+    let big = format!(r#"{{"pad":"{}"}}"#, "x".repeat(700));
+    let r = common::request(&app, "POST", "/p", &json, Some(&big)).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["was"], 413);
+    let token = jwt.create_access_token("db-down").expect("token");
+    let body = json!({ "access_token": token }).to_string();
+    let r = common::request(&app, "POST", "/p", &json, Some(&body)).await;
+    assert_eq!(
+        status_json(&r),
+        (
+            503,
+            json!({"error": "Token revocation check failed", "was": 503})
+        )
+    );
+}

@@ -204,6 +204,10 @@ pub(crate) type DecodeKeyFn = Arc<dyn Fn(&JwtHeader, &Claims) -> Key + Send + Sy
 
 /// A response loader on `(jwt_header, jwt_payload)`.
 pub(crate) type PartsResponseFn = Arc<dyn Fn(&JwtHeader, &Claims) -> Response + Send + Sync>;
+/// The manager's error hook.
+pub(crate) type ErrorHookFn =
+    Arc<dyn Fn(&crate::error::JwtError, Response) -> Response + Send + Sync>;
+
 /// A response loader on the error message.
 pub(crate) type ReasonResponseFn = Arc<dyn Fn(&str) -> Response + Send + Sync>;
 
@@ -231,4 +235,6 @@ pub(crate) struct Loaders {
     pub(crate) revoked_token: Option<PartsResponseFn>,
     pub(crate) token_verification_failed: Option<PartsResponseFn>,
     pub(crate) user_lookup_error: Option<PartsResponseFn>,
+    /// Reshapes every rejection's response, the last word on it.
+    pub(crate) error_hook: Option<ErrorHookFn>,
 }

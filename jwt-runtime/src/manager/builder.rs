@@ -10,6 +10,7 @@ use super::{Inner, JwtManager};
 use crate::blocklist::BlocklistStore;
 use crate::clock::Clock;
 use crate::config::{validate, warnings, ConfigError, JwtConfig};
+use crate::error::JwtError;
 use crate::keys::{self, Key};
 use crate::loaders::{self, IdentityType, Loaders, TokenLoader};
 use crate::token::{Claims, JwtHeader};
@@ -147,6 +148,34 @@ impl JwtManagerBuilder {
             })
         }));
         self.loaders.user_type = Some((std::any::TypeId::of::<U>(), std::any::type_name::<U>()));
+        self
+    }
+
+    /// One hook over every rejection — 401, 422, 403, 400, 413, 408, 503 alike — called with
+    /// the error and the response the loaders (or Flask's defaults) made; what it returns is
+    /// sent. For a house error format, a header on every rejection, or metrics.
+    ///
+    /// ```
+    /// use axum::response::{IntoResponse, Response};
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtError, JwtManager};
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .error_hook(|err: &JwtError, _default: Response| {
+    ///         let body = serde_json::json!({ "error": { "status": err.status().as_u16(), "detail": err.message() } });
+    ///         (err.status(), axum::Json(body)).into_response()
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = jwt;
+    /// ```
+    pub fn error_hook(
+        mut self,
+        f: impl Fn(&JwtError, axum::response::Response) -> axum::response::Response
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.loaders.error_hook = Some(Arc::new(f));
         self
     }
 

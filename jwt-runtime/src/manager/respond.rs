@@ -39,7 +39,7 @@ impl JwtManager {
             ErrorKind::UserLookup(_) => parts_loader(&l.user_lookup_error),
             _ => None,
         };
-        match custom {
+        let response = match custom {
             Some(r) => r,
             None => {
                 let mut response = json_message(err.status(), key, &err.message());
@@ -52,6 +52,10 @@ impl JwtManager {
                 }
                 response
             }
+        };
+        match &l.error_hook {
+            Some(hook) => hook(&err, response),
+            None => response,
         }
     }
 
