@@ -55,6 +55,10 @@ cargo test --workspace --all-features
 say "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 
-# 7. A short run of every fuzz target (scripts/fuzz.sh 600 for a long one).
+# 7. The three crates package (inter-dependent, resolved from the workspace).
+say "cargo package"
+cargo package --workspace --no-verify --allow-dirty --quiet
+
+# 8. A short run of every fuzz target (scripts/fuzz.sh 600 for a long one).
 say "fuzz smoke run"
 bash scripts/fuzz.sh 30
