@@ -27,6 +27,7 @@ use cookie::Cookie;
 use crate::config::SameSite;
 use crate::error::JwtError;
 use crate::manager::JwtManager;
+use crate::token::TokenType;
 
 /// flask-jwt-extended's fixed lifetime of persistent cookies (`JWT_SESSION_COOKIE = False`).
 pub const PERSISTENT_COOKIE_MAX_AGE: u64 = 31_540_000;
@@ -96,29 +97,21 @@ fn is_attribute_value(v: &str) -> bool {
         .all(|b| b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'"' | b'\\'))
 }
 
-#[derive(Clone, Copy)]
-struct Kind {
-    refresh: bool,
-}
-
-impl Kind {
-    /// The JWT cookie's name and path, then the CSRF cookie's.
-    fn names(self, c: &crate::config::JwtConfig) -> (&str, &str, &str, &str) {
-        if self.refresh {
-            (
-                &c.refresh_cookie_name,
-                &c.refresh_cookie_path,
-                &c.refresh_csrf_cookie_name,
-                &c.refresh_csrf_cookie_path,
-            )
-        } else {
-            (
-                &c.access_cookie_name,
-                &c.access_cookie_path,
-                &c.access_csrf_cookie_name,
-                &c.access_csrf_cookie_path,
-            )
-        }
+/// The JWT cookie's name and path for tokens of `kind`, then its CSRF cookie's.
+fn names(kind: TokenType, c: &crate::config::JwtConfig) -> (&str, &str, &str, &str) {
+    match kind {
+        TokenType::Refresh => (
+            &c.refresh_cookie_name,
+            &c.refresh_cookie_path,
+            &c.refresh_csrf_cookie_name,
+            &c.refresh_csrf_cookie_path,
+        ),
+        TokenType::Access => (
+            &c.access_cookie_name,
+            &c.access_cookie_path,
+            &c.access_csrf_cookie_name,
+            &c.access_csrf_cookie_path,
+        ),
     }
 }
 
@@ -186,10 +179,10 @@ impl JwtManager {
         &self,
         token: &str,
         options: &CookieOptions,
-        kind: Kind,
+        kind: TokenType,
     ) -> Result<JwtCookies, JwtError> {
         let c = self.config();
-        let (name, path, csrf_name, csrf_path) = kind.names(c);
+        let (name, path, csrf_name, csrf_path) = names(kind, c);
         let mut out = vec![self.cookie(name, token.to_owned(), path, true, options, false)];
         if c.cookie_csrf_protect && c.csrf_in_cookies {
             let csrf = self.get_csrf_token(token)?;
@@ -198,13 +191,13 @@ impl JwtManager {
         Ok(JwtCookies(out))
     }
 
-    fn unset_cookies(&self, domain: Option<&str>, kind: Kind) -> JwtCookies {
+    fn unset_cookies(&self, domain: Option<&str>, kind: TokenType) -> JwtCookies {
         let c = self.config();
         let options = CookieOptions {
             max_age: None,
             domain: domain.map(str::to_owned),
         };
-        let (name, path, csrf_name, csrf_path) = kind.names(c);
+        let (name, path, csrf_name, csrf_path) = names(kind, c);
         let mut out = vec![self.cookie(name, String::new(), path, true, &options, true)];
         if c.cookie_csrf_protect && c.csrf_in_cookies {
             out.push(self.cookie(csrf_name, String::new(), csrf_path, false, &options, true));
@@ -221,7 +214,7 @@ pub fn set_access_cookies(
     token: &str,
     options: CookieOptions,
 ) -> Result<JwtCookies, JwtError> {
-    jwt.set_cookies(token, &options, Kind { refresh: false })
+    jwt.set_cookies(token, &options, TokenType::Access)
 }
 
 /// `set_refresh_cookies(response, encoded_refresh_token, max_age=None, domain=None)`.
@@ -230,17 +223,17 @@ pub fn set_refresh_cookies(
     token: &str,
     options: CookieOptions,
 ) -> Result<JwtCookies, JwtError> {
-    jwt.set_cookies(token, &options, Kind { refresh: true })
+    jwt.set_cookies(token, &options, TokenType::Refresh)
 }
 
 /// `unset_access_cookies(response, domain=None)`: empty values expiring at the epoch.
 pub fn unset_access_cookies(jwt: &JwtManager, domain: Option<&str>) -> JwtCookies {
-    jwt.unset_cookies(domain, Kind { refresh: false })
+    jwt.unset_cookies(domain, TokenType::Access)
 }
 
 /// `unset_refresh_cookies(response, domain=None)`.
 pub fn unset_refresh_cookies(jwt: &JwtManager, domain: Option<&str>) -> JwtCookies {
-    jwt.unset_cookies(domain, Kind { refresh: true })
+    jwt.unset_cookies(domain, TokenType::Refresh)
 }
 
 /// `unset_jwt_cookies(response, domain=None)`: access cookies, then refresh cookies.
