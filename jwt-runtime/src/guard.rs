@@ -213,7 +213,7 @@ where
         }
         let with_body = F & flags::WITH_BODY != 0;
         let verified = pipeline::verify_parts(&manager, parts, &spec, with_body);
-        let ctx = match log::in_span(parts.uri.path(), verified).await {
+        let ctx = match log::in_span!(parts.uri.path(), verified) {
             Ok(Progress::Done(ctx)) => ctx,
             Ok(Progress::Pending(pending)) => {
                 parts.extensions.insert(Deferred(pending));
@@ -282,7 +282,7 @@ where
             (axum::body::Bytes::new(), body)
         };
         let resumed = pipeline::resume(&manager, &parts, &spec, pending, &bytes);
-        let ctx = match log::in_span(parts.uri.path(), resumed).await {
+        let ctx = match log::in_span!(parts.uri.path(), resumed) {
             Ok(ctx) => ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)),
             Err(e) => return Err(reject(&manager, &parts, e)),
         };

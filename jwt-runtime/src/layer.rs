@@ -165,7 +165,7 @@ where
             let (mut parts, body) = req.into_parts();
             let manager = &layer.manager;
             let verified = pipeline::verify_parts(manager, &parts, &layer.spec, true);
-            let (ctx, body) = match log::in_span(parts.uri.path(), verified).await {
+            let (ctx, body) = match log::in_span!(parts.uri.path(), verified) {
                 Ok(Progress::Done(ctx)) => (ctx, body),
                 Ok(Progress::Pending(pending)) => {
                     let bytes = if pipeline::body_may_help(&parts, &pending) {
@@ -177,7 +177,7 @@ where
                         axum::body::Bytes::new()
                     };
                     let resumed = pipeline::resume(manager, &parts, &layer.spec, pending, &bytes);
-                    match log::in_span(parts.uri.path(), resumed).await {
+                    match log::in_span!(parts.uri.path(), resumed) {
                         Ok(ctx) => (ctx, Body::from(bytes)),
                         Err(e) => return Ok(reject(manager, &parts, e)),
                     }

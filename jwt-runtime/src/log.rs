@@ -54,17 +54,25 @@ pub(crate) fn config_warning(warning: &str) {
     let _ = warning;
 }
 
-/// Runs `fut` inside the verification span of `route`.
-pub(crate) async fn in_span<F: std::future::Future>(route: &str, fut: F) -> F::Output {
-    #[cfg(feature = "tracing")]
-    {
-        use tracing::Instrument;
-        fut.instrument(tracing::debug_span!(target: TARGET, "jwt_verify", route))
-            .await
-    }
-    #[cfg(not(feature = "tracing"))]
-    {
-        let _ = route;
-        fut.await
-    }
+/// Awaits a verification future inside the `jwt_verify` span of `route` — only when a
+/// subscriber wants that span; otherwise the future is awaited in place (wrapping it would
+/// move it, which costs about a thousand instructions per request on the hot path).
+macro_rules! in_span {
+    ($route:expr, $fut:expr) => {{
+        #[cfg(feature = "tracing")]
+        {
+            if tracing::enabled!(target: "axum_jwt_extended", tracing::Level::DEBUG) {
+                let span = tracing::debug_span!(target: "axum_jwt_extended", "jwt_verify", route = $route);
+                tracing::Instrument::instrument($fut, span).await
+            } else {
+                $fut.await
+            }
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = $route;
+            $fut.await
+        }
+    }};
 }
+pub(crate) use in_span;
