@@ -39,6 +39,9 @@ mod locations;
 mod log;
 mod manager;
 mod pipeline;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
 mod token;
 
 #[cfg(feature = "redis")]
