@@ -271,19 +271,8 @@ where
         let manager = JwtManager::from_ref(state);
         let spec = spec(F, L);
         let (mut parts, body) = req.into_parts();
-        // The body is read only when the pending stage may find what it needs in it;
-        // otherwise it goes to `T` untouched, whatever its size.
-        let (bytes, body) = if pipeline::body_may_help(&parts, &pending) {
-            match read_body(&manager, &parts, body).await {
-                Ok(bytes) => (bytes.clone(), Body::from(bytes)),
-                Err(e) => return Err(reject(&manager, &parts, e)),
-            }
-        } else {
-            (axum::body::Bytes::new(), body)
-        };
-        let resumed = pipeline::resume(&manager, &parts, &spec, pending, &bytes);
-        let ctx = match log::in_span!(parts.uri.path(), resumed) {
-            Ok(ctx) => ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)),
+        let (ctx, body) = match resume_with_body(&manager, &parts, &spec, pending, body).await {
+            Ok((ctx, body)) => (ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)), body),
             Err(e) => return Err(reject(&manager, &parts, e)),
         };
         let ctx = Arc::new(ctx);
@@ -298,6 +287,27 @@ where
     }
 }
 
+/// The body phase of a verification that stopped at `pending`: the body is read only when
+/// that stage may find what it needs in it, then the pipeline resumes. Returns the context
+/// and the body for the handler: the same bytes, or the body untouched, whatever its size.
+pub(crate) async fn resume_with_body(
+    manager: &JwtManager,
+    parts: &Parts,
+    spec: &Spec,
+    pending: Pending,
+    body: Body,
+) -> Result<(Option<JwtContext>, Body), JwtError> {
+    let (bytes, body) = if pipeline::body_may_help(parts, &pending) {
+        let bytes = read_body(manager, parts, body).await?;
+        (bytes.clone(), Body::from(bytes))
+    } else {
+        (axum::body::Bytes::new(), body)
+    };
+    let resumed = pipeline::resume(manager, parts, spec, pending, &bytes);
+    let ctx = log::in_span!(parts.uri.path(), resumed)?;
+    Ok((ctx, body))
+}
+
 /// The edge: a rejection is logged, then rendered with the manager's loaders and message key.
 pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> Response {
     log::rejected(&err, parts.uri.path());
@@ -307,7 +317,7 @@ pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> Resp
 /// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,
 /// the read stops at the limit (413) and at `body_read_timeout` (408), and a broken body is
 /// 400.
-pub(crate) async fn read_body(
+async fn read_body(
     manager: &JwtManager,
     parts: &Parts,
     body: Body,

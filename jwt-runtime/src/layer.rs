@@ -12,14 +12,13 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::body::Body;
 use axum::extract::{OriginalUri, Request};
 use axum::http::Method;
 use axum::response::Response;
 
 use crate::config::Location;
 use crate::context::{self, JwtContext};
-use crate::guard::{read_body, reject};
+use crate::guard::{reject, resume_with_body};
 use crate::loaders::BoxFuture;
 use crate::log;
 use crate::manager::JwtManager;
@@ -168,17 +167,8 @@ where
             let (ctx, body) = match log::in_span!(parts.uri.path(), verified) {
                 Ok(Progress::Done(ctx)) => (ctx, body),
                 Ok(Progress::Pending(pending)) => {
-                    let bytes = if pipeline::body_may_help(&parts, &pending) {
-                        match read_body(manager, &parts, body).await {
-                            Ok(bytes) => bytes,
-                            Err(e) => return Ok(reject(manager, &parts, e)),
-                        }
-                    } else {
-                        axum::body::Bytes::new()
-                    };
-                    let resumed = pipeline::resume(manager, &parts, &layer.spec, pending, &bytes);
-                    match log::in_span!(parts.uri.path(), resumed) {
-                        Ok(ctx) => (ctx, Body::from(bytes)),
+                    match resume_with_body(manager, &parts, &layer.spec, pending, body).await {
+                        Ok(done) => done,
                         Err(e) => return Ok(reject(manager, &parts, e)),
                     }
                 }

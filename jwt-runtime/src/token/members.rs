@@ -163,8 +163,8 @@ impl<'de, const N: usize> Visitor<'de> for Strict<N> {
                 None if members.extra.contains_key(&*name) => true,
                 None => {
                     let value = access.next_value()?;
-                    members.extra.insert(name.clone().into_owned(), value);
-                    false
+                    members.extra.insert(name.into_owned(), value);
+                    continue;
                 }
             };
             if duplicate {
