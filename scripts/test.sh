@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\n==> %s\n' "$*"; }
 
+# Keep the build small: no incremental caches and line tables instead of full debug info (the
+# trybuild stage builds every dependency a second time). A full disk makes the linker crash.
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
+export CARGO_PROFILE_TEST_DEBUG=line-tables-only
+disk() { df -h . | tail -n 1 | awk '{print "disk: " $4 " free of " $2}'; }
+disk
+
 # 1. The pinned toolchain (rust-toolchain.toml). A machine whose only toolchain is that same
 #    release under the name "stable" gets it linked under its version number.
 pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
@@ -49,7 +57,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # 5. Every test (unit, integration, trybuild UI, interop, Redis, doc tests).
 say "cargo test"
+disk
 cargo test --workspace --all-features
+disk
 
 # 6. The documentation, with broken intra-doc links as errors.
 say "cargo doc"
