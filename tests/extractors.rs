@@ -17,7 +17,7 @@ async fn plain(jwt: Jwt) -> Json<Value> {
 }
 
 async fn optional(jwt: OptionalJwt) -> Json<Value> {
-    Json(json!({ "identity": jwt.identity(), "claims": jwt.claims() }))
+    Json(json!({ "identity": jwt.identity(), "claims": jwt.context().claims() }))
 }
 
 async fn fresh(jwt: FreshJwt) -> Json<Value> {

@@ -33,18 +33,19 @@ use syn::{parse_quote, Expr, ExprArray, ExprLit, FnArg, Item, ItemFn, Lit, LitSt
 
 use crate::common::{closest, item_kind, parse_crate_path, skip_to_comma, Errors};
 
-const OPTION_NAMES: [&str; 8] = [
+const OPTION_NAMES: [&str; 9] = [
     "optional",
     "fresh",
     "refresh",
     "verify_type",
     "skip_revocation_check",
     "locations",
+    "check",
     "state",
     "crate",
 ];
 const OPTIONS: &str =
-    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `state`, `crate`";
+    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `check`, `state`, `crate`";
 /// The location names of `locations = …`, and the runtime's `Location` variants they name.
 const LOCATIONS: [(&str, &str); 4] = [
     ("headers", "Headers"),
@@ -61,6 +62,7 @@ struct Args {
     verify_type: Option<(bool, Span)>,
     skip_revocation_check: Option<(bool, Span)>,
     locations: Option<(Vec<&'static str>, Span)>,
+    check: Option<Expr>,
     state: Option<Type>,
     krate: Option<Path>,
 }
@@ -275,6 +277,28 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 }
                 Ok(())
             }
+            "check" => {
+                if missing_value(&meta, "check", "check = is_admin", errors)? {
+                    return Ok(());
+                }
+                let span = meta.path.span();
+                let expr: Expr = meta.value()?.parse()?;
+                if let Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) = &expr
+                {
+                    errors.push(syn::Error::new(
+                        s.span(),
+                        format!(
+                            "`check` takes the check function itself, not a string: write `check = {}`",
+                            s.value()
+                        ),
+                    ));
+                    return Ok(());
+                }
+                set_once(&mut args.check, expr, span, "check", errors);
+                Ok(())
+            }
             "state" => {
                 if missing_value(&meta, "state", "state = AppState", errors)? {
                     return Ok(());
@@ -465,8 +489,47 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     });
 
+    // A claims check becomes a type the guard carries: a unit struct next to the handler
+    // whose `RouteCheck` implementation calls the check (for the named state type, or for any
+    // state when the check needs none).
+    let (check_ty, check_item) = match &args.check {
+        None => (quote! { #krate::__private::NoCheck }, quote! {}),
+        Some(check) => {
+            let name = quote::format_ident!("__jwt_check_{}", func.sig.ident);
+            let call_state = if args.state.is_some() {
+                quote! { state }
+            } else {
+                quote! { &() }
+            };
+            let call = quote_spanned! {check.span()=>
+                #krate::__private::run_check(&(#check), claims, #call_state)
+            };
+            let (impl_generics, state_ty) = match &args.state {
+                Some(ty) => (quote! {}, quote! { #ty }),
+                None => (
+                    quote! { <S: ::core::marker::Send + ::core::marker::Sync> },
+                    quote! { S },
+                ),
+            };
+            let item = quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                #vis struct #name;
+                impl #impl_generics #krate::__private::RouteCheck<#state_ty> for #name {
+                    fn run(
+                        claims: &#krate::__private::Claims,
+                        state: &#state_ty,
+                    ) -> ::core::option::Option<#krate::__private::CheckFuture> {
+                        let _ = state;
+                        ::core::option::Option::Some(#call)
+                    }
+                }
+            };
+            (quote! { #name }, item)
+        }
+    };
     let guard_ty: Type = syn::parse_quote_spanned! {attr_span=>
-        #krate::__private::Guard<#flags, #locations>
+        #krate::__private::Guard<#flags, #locations, #check_ty>
     };
     // Replace the last parameter by the body wrapper, or add one. A trailing `State<T>` stays
     // as it is (it is never a body extractor), so that `#[axum::debug_handler]` below this
@@ -484,12 +547,12 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             let pat = &pt.pat;
             let ty = &pt.ty;
             (
-                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #locations>),
+                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #locations, #check_ty>),
                 quote! { let (#ctx_ident, #pat) = #guard_ident.finish(#body_ident); },
             )
         }
         _ => (
-            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #locations>),
+            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #locations, #check_ty>),
             quote! { let (#ctx_ident, ()) = #guard_ident.finish(#body_ident); },
         ),
     };
@@ -515,6 +578,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
     quote! {
         #state_check
+        #check_item
         #(#attrs)*
         #vis #sig {
             #unpack

@@ -43,13 +43,14 @@ use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::response::Response;
 
 use crate::config::ConfigError;
 use crate::context::JwtContext;
+use crate::error::{JwtError, TokenParts};
 use crate::guard::default_spec;
 use crate::manager::JwtManager;
 use crate::pipeline::{self, Progress};
+use crate::rejection::JwtRejection;
 
 /// Proof that a manager's user lookup loader returns `U`. Get one from
 /// [`JwtManager::user_lookup`] at start-up and provide it from your router state.
@@ -113,9 +114,9 @@ where
     U: Send + Sync + 'static,
     S: Send + Sync,
 {
-    type Rejection = Response;
+    type Rejection = JwtRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, JwtRejection> {
         let _proof: UserLookup<U> = UserLookup::from_ref(state);
         let manager = JwtManager::from_ref(state);
         let ctx = match parts.extensions.get::<Arc<JwtContext>>() {
@@ -133,10 +134,15 @@ where
         match ctx.user.clone().map(|u| u.downcast::<U>()) {
             Some(Ok(user)) => Ok(CurrentUser(user)),
             // The proof above guarantees the type; a mismatch cannot happen.
-            _ => Err(manager.message_response(
-                axum::http::StatusCode::UNAUTHORIZED,
-                "Error loading the user",
-            )),
+            _ => {
+                let token = TokenParts {
+                    header: ctx.header().clone(),
+                    claims: ctx.claims().clone(),
+                };
+                let identity_claim = &manager.config().identity_claim;
+                let err = JwtError::user_lookup(Box::new(token), identity_claim);
+                Err(crate::guard::reject(&manager, parts, err))
+            }
         }
     }
 }
@@ -174,9 +180,12 @@ where
     U: Send + Sync + 'static,
     S: Send + Sync,
 {
-    type Rejection = Response;
+    type Rejection = JwtRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Response> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, JwtRejection> {
         let _proof: UserLookup<U> = UserLookup::from_ref(state);
         let manager = JwtManager::from_ref(state);
         let ctx = match parts.extensions.get::<Arc<JwtContext>>() {

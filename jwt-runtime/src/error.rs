@@ -44,6 +44,11 @@ pub enum ErrorKind {
     UserClaimsVerification(Box<TokenParts>),
     /// `user_lookup_loader` found no user (401).
     UserLookup(Box<TokenParts>),
+    /// A claims check (`#[jwt_required(check = …)]`, `JwtLayer::check`) refused the token
+    /// (403). Carries the check's message, or "Forbidden".
+    ClaimsCheck(String),
+    /// The claims did not deserialize into the type a typed extractor asked for (422).
+    ClaimsType(String),
     /// The blocklist store failed or timed out: the request is denied (503, fail closed).
     StoreUnavailable(String),
     /// The request body was larger than the JSON location's limit (413).
@@ -117,6 +122,12 @@ impl JwtError {
         self
     }
 
+    /// Records where the token was found, if known.
+    pub(crate) fn at_location(mut self, location: Option<Location>) -> Self {
+        self.location = location.or(self.location);
+        self
+    }
+
     /// `user_lookup_loader` found no user: "Error loading the user <identity>".
     pub(crate) fn user_lookup(parts: Box<TokenParts>, identity_claim: &str) -> Self {
         let identity = python_str(parts.claims.get(identity_claim));
@@ -161,7 +172,9 @@ impl JwtError {
             | ErrorKind::InvalidQueryParam(_)
             | ErrorKind::Decode(_)
             | ErrorKind::WrongToken(_)
-            | ErrorKind::InvalidToken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | ErrorKind::InvalidToken(_)
+            | ErrorKind::ClaimsType(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::ClaimsCheck(_) => StatusCode::FORBIDDEN,
             ErrorKind::UserClaimsVerification(_) | ErrorKind::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
@@ -183,6 +196,8 @@ impl JwtError {
             | ErrorKind::Decode(m)
             | ErrorKind::WrongToken(m)
             | ErrorKind::InvalidToken(m)
+            | ErrorKind::ClaimsCheck(m)
+            | ErrorKind::ClaimsType(m)
             | ErrorKind::StoreUnavailable(m)
             | ErrorKind::PayloadTooLarge(m)
             | ErrorKind::BadRequest(m)

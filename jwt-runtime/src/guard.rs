@@ -2,8 +2,8 @@
 //!
 //! [`Guard<FLAGS, LOCATIONS>`] is a `FromRequestParts` extractor: it runs the whole
 //! verification before any body extractor, and rejects with flask-jwt-extended's response.
-//! Its requirements are const generics so that the macro needs no extra items:
-//! [`Jwt`], [`OptionalJwt`], [`FreshJwt`] and [`RefreshJwt`] name the common ones.
+//! Its requirements are const generics so that the macro needs no extra items; the claims
+//! extractors ([`Jwt`](crate::Jwt) & co.) name the common ones.
 //!
 //! When the token may be in the JSON body (or the CSRF value in a form), the guard defers
 //! and [`JwtBody`] (wrapping the handler's last extractor) finishes the verification. It reads
@@ -12,6 +12,7 @@
 //! and a form body), then hands the same bytes to that extractor; otherwise the body is passed
 //! on unread.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,12 +23,14 @@ use axum::http::{header::CONTENT_LENGTH, Method};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
+use crate::check::{self, NoCheck, RouteCheck};
 use crate::config::Location;
 use crate::context::JwtContext;
 use crate::error::{ErrorKind, JwtError};
 use crate::log;
 use crate::manager::JwtManager;
 use crate::pipeline::{self, Pending, Progress, Spec};
+use crate::rejection::JwtRejection;
 use crate::token::TokenType;
 
 /// Flag bits of a [`Guard`]'s requirements, for using it without the macro.
@@ -116,30 +119,48 @@ struct Deferred(Pending);
 ///
 /// ```
 /// use axum::{routing::get, Json, Router};
-/// use axum_jwt_extended_runtime::{Jwt, JwtConfig, JwtManager};
+/// use axum_jwt_extended_runtime::{flags, Guard, JwtConfig, JwtManager};
 ///
-/// async fn protected(jwt: Jwt) -> Json<serde_json::Value> {
+/// async fn protected(jwt: Guard<{ flags::FRESH }>) -> Json<serde_json::Value> {
 ///     Json(serde_json::json!({ "logged_in_as": jwt.identity() }))
 /// }
 ///
 /// let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!")).unwrap();
 /// let app: Router = Router::new().route("/protected", get(protected)).with_state(jwt);
 /// ```
-#[derive(Clone, Debug)]
-pub struct Guard<const FLAGS: u8 = 0, const LOCATIONS: u16 = 0> {
+///
+/// `C` is the route's claims check (`#[jwt_required(check = …)]` generates one); the default
+/// [`NoCheck`](crate::__private::NoCheck) checks nothing.
+pub struct Guard<const FLAGS: u8 = 0, const LOCATIONS: u16 = 0, C = NoCheck> {
     state: State,
+    check: PhantomData<fn() -> C>,
 }
 
-/// `@jwt_required()`.
-pub type Jwt = Guard<0, 0>;
-/// `@jwt_required(optional=True)`.
-pub type OptionalJwt = Guard<{ flags::OPTIONAL }, 0>;
-/// `@jwt_required(fresh=True)`.
-pub type FreshJwt = Guard<{ flags::FRESH }, 0>;
-/// `@jwt_required(refresh=True)`.
-pub type RefreshJwt = Guard<{ flags::REFRESH }, 0>;
+impl<const F: u8, const L: u16, C> Clone for Guard<F, L, C> {
+    fn clone(&self) -> Self {
+        Guard {
+            state: self.state.clone(),
+            check: PhantomData,
+        }
+    }
+}
 
-impl<const F: u8, const L: u16> Guard<F, L> {
+impl<const F: u8, const L: u16, C> std::fmt::Debug for Guard<F, L, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Guard").field("state", &self.state).finish()
+    }
+}
+
+impl<const F: u8, const L: u16, C> Guard<F, L, C> {
+    fn new(state: State) -> Self {
+        Guard {
+            state,
+            check: PhantomData,
+        }
+    }
+}
+
+impl<const F: u8, const L: u16, C> Guard<F, L, C> {
     /// The verified context (`None` for an unverified `OPTIONS` request, or while deferred).
     pub fn context(&self) -> Option<&JwtContext> {
         match &self.state {
@@ -167,7 +188,7 @@ impl<const F: u8, const L: u16> Guard<F, L> {
 
     /// Combines this guard with the body phase, for the task-local scope.
     #[doc(hidden)]
-    pub fn finish<T>(self, body: JwtBody<T, F, L>) -> (Option<Arc<JwtContext>>, T) {
+    pub fn finish<T>(self, body: JwtBody<T, F, L, C>) -> (Option<Arc<JwtContext>>, T) {
         let ctx = match (self.state, body.ctx) {
             (State::Done(c), _) => Some(c),
             (_, Some(c)) => Some(c),
@@ -186,18 +207,17 @@ impl<const F: u8, const L: u16> Guard<F, L> {
     }
 }
 
-impl<S, const F: u8, const L: u16> FromRequestParts<S> for Guard<F, L>
+impl<S, const F: u8, const L: u16, C> FromRequestParts<S> for Guard<F, L, C>
 where
     JwtManager: FromRef<S>,
     S: Send + Sync,
+    C: RouteCheck<S>,
 {
-    type Rejection = Response;
+    type Rejection = JwtRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         if parts.method == Method::OPTIONS {
-            return Ok(Guard {
-                state: State::Exempt,
-            });
+            return Ok(Guard::new(State::Exempt));
         }
         let manager = JwtManager::from_ref(state);
         let spec = spec(F, L);
@@ -206,9 +226,8 @@ where
         if let Some(ctx) = parts.extensions.get::<Arc<JwtContext>>().cloned() {
             if !ctx.is_anonymous() {
                 pipeline::recheck(&manager, &spec, &ctx).map_err(|e| reject(&manager, parts, e))?;
-                return Ok(Guard {
-                    state: State::Done(ctx),
-                });
+                run_route_check::<S, C>(&manager, parts, &ctx, state).await?;
+                return Ok(Guard::new(State::Done(ctx)));
             }
         }
         let with_body = F & flags::WITH_BODY != 0;
@@ -217,18 +236,33 @@ where
             Ok(Progress::Done(ctx)) => ctx,
             Ok(Progress::Pending(pending)) => {
                 parts.extensions.insert(Deferred(pending));
-                return Ok(Guard {
-                    state: State::Deferred,
-                });
+                return Ok(Guard::new(State::Deferred));
             }
             Err(e) => return Err(reject(&manager, parts, e)),
         };
         let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)));
+        run_route_check::<S, C>(&manager, parts, &ctx, state).await?;
         // Later extractors (`CurrentUser<U>`) reuse this verification.
         parts.extensions.insert(Arc::clone(&ctx));
-        Ok(Guard {
-            state: State::Done(ctx),
-        })
+        Ok(Guard::new(State::Done(ctx)))
+    }
+}
+
+/// Runs the route's claims check on a verified (not anonymous) context.
+async fn run_route_check<S, C: RouteCheck<S>>(
+    manager: &JwtManager,
+    parts: &Parts,
+    ctx: &JwtContext,
+    state: &S,
+) -> Result<(), JwtRejection> {
+    if ctx.is_anonymous() {
+        return Ok(());
+    }
+    match C::run(ctx.claims(), state) {
+        None => Ok(()),
+        Some(fut) => check::outcome(fut)
+            .await
+            .map_err(|e| reject(manager, parts, e.at_location(ctx.location()))),
     }
 }
 
@@ -240,24 +274,34 @@ pub enum ViaJwtBody {}
 
 /// Wraps a handler's last extractor `T`: finishes a verification that needs the body (JSON
 /// location, CSRF form field), then extracts `T` from the same bytes.
-#[derive(Debug)]
-pub struct JwtBody<T, const F: u8 = 0, const L: u16 = 0> {
+pub struct JwtBody<T, const F: u8 = 0, const L: u16 = 0, C = NoCheck> {
     ctx: Option<Arc<JwtContext>>,
     inner: T,
+    check: PhantomData<fn() -> C>,
 }
 
-impl<T, const F: u8, const L: u16> JwtBody<T, F, L> {
+impl<T: std::fmt::Debug, const F: u8, const L: u16, C> std::fmt::Debug for JwtBody<T, F, L, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtBody")
+            .field("ctx", &self.ctx)
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl<T, const F: u8, const L: u16, C> JwtBody<T, F, L, C> {
     /// The wrapped extractor.
     pub fn into_inner(self) -> T {
         self.inner
     }
 }
 
-impl<S, T, M, const F: u8, const L: u16> FromRequest<S, (ViaJwtBody, M)> for JwtBody<T, F, L>
+impl<S, T, M, const F: u8, const L: u16, C> FromRequest<S, (ViaJwtBody, M)> for JwtBody<T, F, L, C>
 where
     JwtManager: FromRef<S>,
     S: Send + Sync,
     T: FromRequest<S, M>,
+    C: RouteCheck<S>,
 {
     type Rejection = Response;
 
@@ -266,16 +310,23 @@ where
             let inner = T::from_request(req, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
-            return Ok(JwtBody { ctx: None, inner });
+            return Ok(JwtBody {
+                ctx: None,
+                inner,
+                check: PhantomData,
+            });
         };
         let manager = JwtManager::from_ref(state);
         let spec = spec(F, L);
         let (mut parts, body) = req.into_parts();
         let (ctx, body) = match resume_with_body(&manager, &parts, &spec, pending, body).await {
             Ok((ctx, body)) => (ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)), body),
-            Err(e) => return Err(reject(&manager, &parts, e)),
+            Err(e) => return Err(reject(&manager, &parts, e).into_response()),
         };
         let ctx = Arc::new(ctx);
+        run_route_check::<S, C>(&manager, &parts, &ctx, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         parts.extensions.insert(Arc::clone(&ctx));
         let inner = T::from_request(Request::from_parts(parts, body), state)
             .await
@@ -283,6 +334,7 @@ where
         Ok(JwtBody {
             ctx: Some(ctx),
             inner,
+            check: PhantomData,
         })
     }
 }
@@ -309,9 +361,9 @@ pub(crate) async fn resume_with_body(
 }
 
 /// The edge: a rejection is logged, then rendered with the manager's loaders and message key.
-pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> Response {
+pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> JwtRejection {
     log::rejected(&err, parts.uri.path());
-    manager.error_response(err)
+    JwtRejection::render(manager, err)
 }
 
 /// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,

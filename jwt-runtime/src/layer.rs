@@ -14,8 +14,9 @@ use std::task::{Context, Poll};
 
 use axum::extract::{OriginalUri, Request};
 use axum::http::Method;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
+use crate::check::{self, ClaimsCheck, DynCheck};
 use crate::config::Location;
 use crate::context::{self, JwtContext};
 use crate::guard::{reject, resume_with_body};
@@ -23,7 +24,7 @@ use crate::loaders::BoxFuture;
 use crate::log;
 use crate::manager::JwtManager;
 use crate::pipeline::{self, Progress, Spec};
-use crate::token::TokenType;
+use crate::token::{Claims, TokenType};
 
 /// A tower layer that requires a valid token on every request to the services it wraps,
 /// with the options of `#[jwt_required]`. Get one from [`JwtManager::layer`].
@@ -48,11 +49,22 @@ use crate::token::TokenType;
 ///     .route_layer(jwt.layer().exempt("/api/open"));
 /// let app: Router = Router::new().nest("/api", api).with_state(jwt);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct JwtLayer {
     manager: JwtManager,
     spec: Arc<Spec>,
     exempt: Arc<Vec<String>>,
+    check: Option<DynCheck>,
+}
+
+impl std::fmt::Debug for JwtLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtLayer")
+            .field("spec", &self.spec)
+            .field("exempt", &self.exempt)
+            .field("check", &self.check.is_some())
+            .finish()
+    }
 }
 
 impl JwtManager {
@@ -70,6 +82,7 @@ impl JwtManager {
                 locations: Vec::new(),
             }),
             exempt: Arc::new(Vec::new()),
+            check: None,
         }
     }
 }
@@ -108,6 +121,42 @@ impl JwtLayer {
     /// `locations`: where to look, in order, instead of `JWT_TOKEN_LOCATION`.
     pub fn locations(self, locations: &[Location]) -> Self {
         self.with(|s| s.locations = locations.to_vec())
+    }
+
+    /// A claims check on every verified request (see [`ClaimsCheck`] for the signatures):
+    /// `false` or `Err` answers 403 through the `claims_check_failed_loader`. Requests without
+    /// a token on an [`optional`](Self::optional) layer are not checked.
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use axum_jwt_extended_runtime::{Claims, JwtConfig, JwtManager};
+    ///
+    /// fn is_admin(claims: &Claims) -> Result<(), &'static str> {
+    ///     let admin = claims.get("roles").and_then(|r| r.as_array())
+    ///         .is_some_and(|roles| roles.iter().any(|r| r == "admin"));
+    ///     if admin { Ok(()) } else { Err("Admins only!") }
+    /// }
+    ///
+    /// let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!")).unwrap();
+    /// let admin = Router::new()
+    ///     .route("/stats", get(|| async { "secret stats" }))
+    ///     .route_layer(jwt.layer().check(is_admin));
+    /// let app: Router = Router::new().nest("/admin", admin).with_state(jwt);
+    /// ```
+    pub fn check<M, F: ClaimsCheck<(), M>>(mut self, check: F) -> Self {
+        self.check = Some(Arc::new(move |claims: &Claims| check.call(claims, &())));
+        self
+    }
+
+    /// [`check`](Self::check) with a state for checks that take a part of it
+    /// (`fn(&Claims, &T)` with `T: FromRef<St>`).
+    pub fn check_with_state<St, M, F>(mut self, state: St, check: F) -> Self
+    where
+        St: Send + Sync + 'static,
+        F: ClaimsCheck<St, M>,
+    {
+        self.check = Some(Arc::new(move |claims: &Claims| check.call(claims, &state)));
+        self
     }
 
     /// A path the layer lets through unchecked, as written in the request (`/api/open`; inside
@@ -169,12 +218,18 @@ where
                 Ok(Progress::Pending(pending)) => {
                     match resume_with_body(manager, &parts, &layer.spec, pending, body).await {
                         Ok(done) => done,
-                        Err(e) => return Ok(reject(manager, &parts, e)),
+                        Err(e) => return Ok(reject(manager, &parts, e).into_response()),
                     }
                 }
-                Err(e) => return Ok(reject(manager, &parts, e)),
+                Err(e) => return Ok(reject(manager, &parts, e).into_response()),
             };
             let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(manager)));
+            if let (Some(check), false) = (&layer.check, ctx.is_anonymous()) {
+                if let Err(e) = check::outcome(check(ctx.claims())).await {
+                    let e = e.at_location(ctx.location());
+                    return Ok(reject(manager, &parts, e).into_response());
+                }
+            }
             parts.extensions.insert(Arc::clone(&ctx));
             let req = Request::from_parts(parts, body);
             context::scope(Some(ctx), inner.call(req)).await

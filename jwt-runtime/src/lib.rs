@@ -15,7 +15,10 @@
 //! | `locations/` | where a token is: headers, cookies, query string, JSON body |
 //! | `csrf` | the double submit, all of it |
 //! | `pipeline` | a protected request, top to bottom: locate → token → CSRF → type, freshness → revocation → loaders → user |
-//! | `guard` | the extractors behind `#[jwt_required]` ([`Guard`], [`Jwt`], [`JwtBody`]) |
+//! | `guard` | the extractor behind `#[jwt_required]` ([`Guard`], [`JwtBody`]) |
+//! | `extract` | the claims extractors [`Jwt<C>`](Jwt), [`OptionalJwt`], [`FreshJwt`], [`RefreshJwt`] |
+//! | `check` | claims checks: `#[jwt_required(check = …)]`, [`JwtLayer::check`] |
+//! | `rejection` | [`JwtRejection`], what the extractors reject with |
 //! | `layer` | [`JwtLayer`]: the same protection for a whole `Router` or `nest` |
 //! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
 #![forbid(unsafe_code)]
@@ -24,6 +27,7 @@
 
 mod b64;
 mod blocklist;
+mod check;
 mod clock;
 mod config;
 mod context;
@@ -31,6 +35,7 @@ mod cookies;
 mod csrf;
 mod current_user;
 mod error;
+mod extract;
 mod guard;
 mod keys;
 mod layer;
@@ -39,6 +44,7 @@ mod locations;
 mod log;
 mod manager;
 mod pipeline;
+mod rejection;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
@@ -48,6 +54,7 @@ mod token;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use blocklist::RedisBlocklist;
 pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
+pub use check::{CheckOutcome, ClaimsCheck};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Algorithm, Audience, ConfigError, Expiry, JwtConfig, Location, PemKey, SameSite, Secret,
@@ -62,14 +69,17 @@ pub use cookies::{
 };
 pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
-pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, OptionalJwt, RefreshJwt};
+pub use extract::{FreshJwt, FromClaims, Jwt, OptionalJwt, RefreshJwt};
+pub use guard::{encode_locations, flags, Guard, JwtBody};
 pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
+pub use rejection::JwtRejection;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::check::{run_check, CheckFuture, NoCheck, RouteCheck};
     pub use crate::context::scope;
     pub use crate::guard::{encode_locations, flags};
     pub use crate::loaders::probe;

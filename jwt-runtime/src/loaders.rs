@@ -235,6 +235,7 @@ pub(crate) struct Loaders {
     pub(crate) revoked_token: Option<PartsResponseFn>,
     pub(crate) token_verification_failed: Option<PartsResponseFn>,
     pub(crate) user_lookup_error: Option<PartsResponseFn>,
+    pub(crate) claims_check_failed: Option<ReasonResponseFn>,
     /// Reshapes every rejection's response, the last word on it.
     pub(crate) error_hook: Option<ErrorHookFn>,
 }

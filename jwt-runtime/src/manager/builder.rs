@@ -242,6 +242,31 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The response to a failed claims check (`#[jwt_required(check = …)]`,
+    /// [`JwtLayer::check`](crate::JwtLayer::check)), given the check's message. Without it:
+    /// 403 `{"msg": message}`.
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .claims_check_failed_loader(|msg: &str| {
+    ///         (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({ "error": msg })))
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = jwt;
+    /// ```
+    pub fn claims_check_failed_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.claims_check_failed =
+            Some(Arc::new(move |reason: &str| f(reason).into_response()));
+        self
+    }
+
     /// Checks the configuration, builds and self-tests the keys.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
         if let (Some(kept), Some(other)) =

@@ -31,7 +31,9 @@ impl JwtManager {
             | ErrorKind::InvalidQueryParam(_)
             | ErrorKind::Decode(_)
             | ErrorKind::WrongToken(_)
-            | ErrorKind::InvalidToken(_) => reason_loader(&l.invalid_token),
+            | ErrorKind::InvalidToken(_)
+            | ErrorKind::ClaimsType(_) => reason_loader(&l.invalid_token),
+            ErrorKind::ClaimsCheck(_) => reason_loader(&l.claims_check_failed),
             ErrorKind::Expired(_) => parts_loader(&l.expired_token),
             ErrorKind::FreshTokenRequired(_) => parts_loader(&l.needs_fresh_token),
             ErrorKind::Revoked(_) => parts_loader(&l.revoked_token),

@@ -168,8 +168,12 @@ impl Claims {
     /// let mine: Mine = claims.deserialize().unwrap();
     /// assert_eq!(mine.roles, ["a"]);
     /// ```
+    ///
+    /// The members are read where they are: no JSON text is parsed again and no map is built.
     pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&Value::Object(self.as_map().clone()))
+        T::deserialize(serde::de::value::MapDeserializer::new(
+            self.0.members.iter(),
+        ))
     }
 
     /// The `jti` claim.

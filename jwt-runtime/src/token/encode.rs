@@ -88,9 +88,22 @@ impl TokenOptions {
         self
     }
 
-    /// Sets `additional_claims` (a JSON object).
-    pub fn additional_claims(mut self, claims: Value) -> Self {
-        self.additional_claims = Some(claims);
+    /// Sets `additional_claims`: a JSON object, or any `Serialize` value that serializes to
+    /// one (a struct of yours). Anything else makes token creation fail with an error.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::TokenOptions;
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Extra { roles: Vec<&'static str> }
+    ///
+    /// let options = TokenOptions::new().additional_claims(Extra { roles: vec!["admin"] });
+    /// assert_eq!(options.additional_claims, Some(serde_json::json!({"roles": ["admin"]})));
+    /// ```
+    pub fn additional_claims(mut self, claims: impl serde::Serialize) -> Self {
+        // A value that does not serialize is kept as a non-object: creation reports it.
+        self.additional_claims =
+            Some(serde_json::to_value(claims).unwrap_or_else(|e| Value::String(e.to_string())));
         self
     }
 

@@ -87,6 +87,13 @@ impl<const N: usize> Members<N> {
         }
     }
 
+    /// Every member: the slots in schema order, then the others.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        let slots = self.schema.names.iter().zip(&self.slots);
+        let slots = slots.filter_map(|(name, v)| v.as_ref().map(|v| (*name, v)));
+        slots.chain(self.extra.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
     /// Every member, as one JSON object.
     pub(crate) fn to_map(&self) -> Map<String, Value> {
         let mut map = self.extra.clone();

@@ -1,0 +1,88 @@
+//! [`JwtRejection`]: what this crate's extractors reject a request with.
+
+use std::fmt;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ErrorKind, JwtError};
+use crate::manager::JwtManager;
+
+/// The rejection of [`Guard`](crate::Guard), [`Jwt`](crate::Jwt) and its siblings, and
+/// [`CurrentUser`](crate::CurrentUser): the [`JwtError`] (match on its
+/// [`kind`](Self::kind)) and the response already rendered with the manager's response
+/// loaders, error hook and `JWT_ERROR_MESSAGE_KEY`.
+///
+/// Take `Result<Jwt, JwtRejection>` in a handler to answer a rejection your own way:
+///
+/// ```
+/// use axum::response::{IntoResponse, Response};
+/// use axum_jwt_extended_runtime::{ErrorKind, Jwt, JwtRejection};
+///
+/// async fn handler(jwt: Result<Jwt, JwtRejection>) -> Response {
+///     match jwt {
+///         Ok(jwt) => format!("hello {}", jwt.identity().unwrap()).into_response(),
+///         Err(r) if matches!(r.kind(), ErrorKind::Expired(_)) => "please log in again".into_response(),
+///         Err(r) => r.into_response(),
+///     }
+/// }
+/// ```
+pub struct JwtRejection {
+    error: JwtError,
+    response: Response,
+}
+
+impl JwtRejection {
+    /// Renders `error` with `manager`'s loaders.
+    pub(crate) fn render(manager: &JwtManager, error: JwtError) -> Self {
+        let response = manager.error_response(error.clone());
+        JwtRejection { error, response }
+    }
+
+    /// The error.
+    pub fn error(&self) -> &JwtError {
+        &self.error
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        self.error.kind()
+    }
+
+    /// The status of the rendered response.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// The error and the rendered response.
+    pub fn into_parts(self) -> (JwtError, Response) {
+        (self.error, self.response)
+    }
+}
+
+impl IntoResponse for JwtRejection {
+    fn into_response(self) -> Response {
+        self.response
+    }
+}
+
+impl fmt::Debug for JwtRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtRejection")
+            .field("error", &self.error)
+            .field("status", &self.response.status())
+            .finish()
+    }
+}
+
+impl fmt::Display for JwtRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for JwtRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
