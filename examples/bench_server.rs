@@ -40,6 +40,17 @@ async fn main() {
             TokenOptions::new().expires_delta(Expiry::After(std::time::Duration::from_secs(3600))),
         )
         .expect("token");
+    // The same route with a user lookup loader (a map lookup by the identity claim, as the
+    // demo's), for the cost of the loader itself.
+    let users: std::sync::Arc<std::collections::HashMap<String, String>> =
+        std::sync::Arc::new([("alice".to_owned(), "Alice".to_owned())].into());
+    let with_lookup = JwtManager::builder(JwtConfig::with_secret(handwritten::SECRET))
+        .blocklist(MemoryBlocklist::new())
+        .user_lookup_loader(move |_h: &axum_jwt_extended::JwtHeader, c: &axum_jwt_extended::Claims| {
+            users.get(c.get_str("sub").unwrap_or_default()).cloned()
+        })
+        .build()
+        .expect("valid configuration");
     let addr = std::env::var("BENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:5077".into());
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
     println!("{token}");
@@ -47,6 +58,7 @@ async fn main() {
         .route("/health", get(health))
         .route("/handwritten", get(handwritten::hand_written))
         .route("/protected", get(protected))
-        .with_state(jwt);
+        .with_state(jwt)
+        .merge(Router::new().route("/lookup", get(protected)).with_state(with_lookup));
     axum::serve(listener, app).await.expect("serve");
 }

@@ -1,6 +1,6 @@
 //! What the runtime logs (cargo feature `tracing`, on by default): one `debug` event per
-//! rejected request, one `warn` event per store or loader failure, and a `debug` span around
-//! verification. Never a token, a cookie value, a CSRF value or a key: events carry the
+//! rejected request, one `warn` event per store or loader failure, and a `trace` span around
+//! verification (at `trace` so that logging rejections at `debug` costs no span per request). Never a token, a cookie value, a CSRF value or a key: events carry the
 //! status, the reason (our own message), the location, the `jti` and the route's path (never
 //! its query string, which may hold a token).
 
@@ -61,8 +61,8 @@ macro_rules! in_span {
     ($route:expr, $fut:expr) => {{
         #[cfg(feature = "tracing")]
         {
-            if tracing::enabled!(target: "axum_jwt_extended", tracing::Level::DEBUG) {
-                let span = tracing::debug_span!(target: "axum_jwt_extended", "jwt_verify", route = $route);
+            if tracing::enabled!(target: "axum_jwt_extended", tracing::Level::TRACE) {
+                let span = tracing::trace_span!(target: "axum_jwt_extended", "jwt_verify", route = $route);
                 tracing::Instrument::instrument($fut, span).await
             } else {
                 $fut.await
