@@ -46,9 +46,11 @@ async fn main() {
         std::sync::Arc::new([("alice".to_owned(), "Alice".to_owned())].into());
     let with_lookup = JwtManager::builder(JwtConfig::with_secret(handwritten::SECRET))
         .blocklist(MemoryBlocklist::new())
-        .user_lookup_loader(move |_h: &axum_jwt_extended::JwtHeader, c: &axum_jwt_extended::Claims| {
-            users.get(c.get_str("sub").unwrap_or_default()).cloned()
-        })
+        .user_lookup_loader(
+            move |_h: &axum_jwt_extended::JwtHeader, c: &axum_jwt_extended::Claims| {
+                users.get(c.get_str("sub").unwrap_or_default()).cloned()
+            },
+        )
         .build()
         .expect("valid configuration");
     let addr = std::env::var("BENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:5077".into());
@@ -59,6 +61,10 @@ async fn main() {
         .route("/handwritten", get(handwritten::hand_written))
         .route("/protected", get(protected))
         .with_state(jwt)
-        .merge(Router::new().route("/lookup", get(protected)).with_state(with_lookup));
+        .merge(
+            Router::new()
+                .route("/lookup", get(protected))
+                .with_state(with_lookup),
+        );
     axum::serve(listener, app).await.expect("serve");
 }

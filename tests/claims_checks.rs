@@ -498,3 +498,63 @@ async fn a_rejection_can_be_matched() {
         (422, json!({"msg": "Not enough segments"}))
     );
 }
+
+// ---- the typed identity reaches the user lookup --------------------------------------------
+
+#[derive(Clone)]
+struct Lookup {
+    jwt: JwtManager,
+    users: axum_jwt_extended::UserLookup<String>,
+}
+
+impl FromRef<Lookup> for JwtManager {
+    fn from_ref(a: &Lookup) -> JwtManager {
+        a.jwt.clone()
+    }
+}
+
+impl FromRef<Lookup> for axum_jwt_extended::UserLookup<String> {
+    fn from_ref(a: &Lookup) -> axum_jwt_extended::UserLookup<String> {
+        a.users
+    }
+}
+
+async fn whoami(
+    axum_jwt_extended::CurrentUser(name): axum_jwt_extended::CurrentUser<String>,
+) -> String {
+    name.to_string()
+}
+
+#[tokio::test]
+async fn user_lookup_by_identity_gets_the_identity_typed() {
+    let mut cfg = config();
+    cfg.identity_claim = "uid".into();
+    let (b, _clock) = builder(cfg);
+    let jwt = b
+        .user_lookup_by_identity(|id: &u64| (*id == 7).then(|| format!("user #{id}")))
+        .build()
+        .unwrap();
+    let users = jwt.user_lookup::<String>().unwrap();
+    let app = Router::new()
+        .route("/whoami", get(whoami))
+        .with_state(Lookup {
+            jwt: jwt.clone(),
+            users,
+        });
+    let seven = jwt.create_access_token(7u64).unwrap();
+    let r = get_req(&app, "/whoami", &[("Authorization", &bearer(&seven))]).await;
+    assert_eq!((r.status.as_u16(), r.text.as_str()), (200, "user #7"));
+    let eight = jwt.create_access_token(8u64).unwrap();
+    let r = get_req(&app, "/whoami", &[("Authorization", &bearer(&eight))]).await;
+    assert_eq!(
+        status_json(&r),
+        (401, json!({"msg": "Error loading the user 8"}))
+    );
+    // An identity that is not a number finds no user.
+    let name = jwt.create_access_token("seven").unwrap();
+    let r = get_req(&app, "/whoami", &[("Authorization", &bearer(&name))]).await;
+    assert_eq!(
+        status_json(&r),
+        (401, json!({"msg": "Error loading the user seven"}))
+    );
+}

@@ -15,8 +15,8 @@ use axum::{Json, Router};
 use axum_jwt_extended::{
     get_jwt, get_jwt_header, get_jwt_identity, get_jwt_request_location, jwt_required,
     set_access_cookies, set_refresh_cookies, unset_jwt_cookies, Claims, CookieOptions, CurrentUser,
-    JwtConfig, JwtError, JwtHeader, JwtManager, Location, MemoryBlocklist, NoJwtContext,
-    TokenOptions, UserLookup,
+    JwtConfig, JwtError, JwtManager, Location, MemoryBlocklist, NoJwtContext, TokenOptions,
+    UserLookup,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -346,13 +346,10 @@ fn build_manager(
 ) -> Result<JwtManager, String> {
     let lookup_users = users.clone();
     let claim_users = users.clone();
-    let identity_claim = config.identity_claim.clone();
     let mut builder = JwtManager::builder(config)
-        // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default).
-        .user_lookup_loader(move |_header: &JwtHeader, claims: &Claims| {
-            let identity = claims.get_str(&identity_claim).unwrap_or_default();
-            lookup_users.get(identity).cloned()
-        })
+        // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default),
+        // typed as the username it was minted from.
+        .user_lookup_by_identity(move |username: &String| lookup_users.get(username).cloned())
         // Every access token carries the user's roles, the refreshed ones too.
         .additional_claims_loader(move |username: &String| match claim_users.get(username) {
             Some(u) => json!({ "roles": u.roles }),

@@ -151,6 +151,46 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// A user lookup loader on the identity, typed: the `JWT_IDENTITY_CLAIM` claim is
+    /// deserialized into `I` (a `String`, a number, a struct of yours) and passed to `f`. A
+    /// token whose identity does not fit `I` finds no user (401 "Error loading the user …"),
+    /// as `None` does. Otherwise the same as [`user_lookup_loader`](Self::user_lookup_loader).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use std::sync::Arc;
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    ///
+    /// #[derive(Clone)]
+    /// struct User { name: String }
+    ///
+    /// let users: Arc<HashMap<u64, User>> = Arc::new([(7, User { name: "alice".into() })].into());
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .user_lookup_by_identity(move |id: &u64| users.get(id).cloned())
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(jwt.user_lookup::<User>().is_ok());
+    /// ```
+    pub fn user_lookup_by_identity<I, U, O>(
+        self,
+        f: impl Fn(&I) -> O + Send + Sync + 'static,
+    ) -> Self
+    where
+        I: serde::de::DeserializeOwned + 'static,
+        U: Send + Sync + 'static,
+        O: loaders::LoaderOutput<Option<U>> + 'static,
+    {
+        let claim = self.config.identity_claim.clone();
+        self.user_lookup_loader(
+            move |_h: &JwtHeader, c: &Claims| -> Result<Option<U>, loaders::LoaderError> {
+                match c.get(&claim).map(I::deserialize) {
+                    Some(Ok(identity)) => f(&identity).into_loader_result(),
+                    _ => Ok(None),
+                }
+            },
+        )
+    }
+
     /// One hook over every rejection — 401, 422, 403, 400, 413, 408, 503 alike — called with
     /// the error and the response the loaders (or Flask's defaults) made; what it returns is
     /// sent. For a house error format, a header on every rejection, or metrics.
