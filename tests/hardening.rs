@@ -132,7 +132,7 @@ async fn a_stalled_body_is_408_after_the_read_timeout() {
         c.body_read_timeout = Duration::from_millis(200);
         c
     };
-    let app = demo::demo_app::demo(config, None).expect("demo starts");
+    let app = demo::demo_app::demo(config, &Default::default()).expect("demo starts");
     let req = stalled_request("/echo", &[("Content-Type", "application/json")]);
     let r = tokio::time::timeout(Duration::from_secs(10), send(&app, req))
         .await

@@ -293,3 +293,36 @@ async fn the_identity_cut_off_is_kept_by_maximum_and_forever() {
         .unwrap();
     assert_eq!(ttl, -1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_rotations_through_redis_have_one_winner() {
+    let redis = RedisServer::start();
+    // Two "processes" on one Redis rotate the same refresh token at once.
+    let (a, b) = (manager(&redis.url()), manager(&redis.url()));
+    for _ in 0..10 {
+        let pair = a
+            .create_token_pair("alice", axum_jwt_extended::TokenOptions::new())
+            .unwrap();
+        let claims = a.decode_token(&pair.refresh_token).unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let jwt = if i % 2 == 0 { a.clone() } else { b.clone() };
+                let claims = claims.clone();
+                tokio::spawn(async move {
+                    jwt.rotate_refresh_token(&claims, "alice", Default::default())
+                        .await
+                        .map_err(|e| e.status().as_u16())
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for t in tasks {
+            outcomes.push(t.await.unwrap().map(|_| 200).unwrap_or_else(|s| s));
+        }
+        outcomes.sort();
+        assert_eq!(outcomes, [200, 401, 401, 401, 401, 401, 401, 401]);
+        // The whole login is revoked, seen by both.
+        let access = a.decode_token(&pair.access_token).unwrap();
+        assert!(b.is_token_revoked(&access).await.unwrap());
+    }
+}

@@ -98,6 +98,8 @@ struct AppState {
     dummy_hash: String,
     /// Proof, checked at start-up, that the user lookup loader returns `User`.
     user_lookup: UserLookup<User>,
+    /// `DEMO_ROTATE_REFRESH`: every refresh rotates the refresh token.
+    rotate_refresh: bool,
 }
 
 impl FromRef<AppState> for JwtManager {
@@ -178,10 +180,17 @@ async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
     };
     let issue = || -> Result<Response, JwtError> {
         // `roles` comes from the additional claims loader, as on every access token.
-        let access = app
-            .jwt
-            .create_access_token_with(user.username.clone(), TokenOptions::new().fresh(true))?;
-        let refresh = app.jwt.create_refresh_token(user.username.clone())?;
+        let fresh = TokenOptions::new().fresh(true);
+        let (access, refresh) = if app.rotate_refresh {
+            // One login family, so that a reused refresh token revokes the whole login.
+            let pair = app.jwt.create_token_pair(user.username.clone(), fresh)?;
+            (pair.access_token, pair.refresh_token)
+        } else {
+            let access = app
+                .jwt
+                .create_access_token_with(user.username.clone(), fresh)?;
+            (access, app.jwt.create_refresh_token(user.username.clone())?)
+        };
         let body = Json(json!({ "access_token": access, "refresh_token": refresh }));
         if app.cookie_mode() {
             let cookies = set_access_cookies(&app.jwt, &access, CookieOptions::default())?.and(
@@ -218,6 +227,41 @@ async fn refresh(State(app): State<AppState>) -> Response {
         .flatten()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
+    if app.rotate_refresh {
+        let Ok(claims) = get_jwt() else {
+            return NoJwtContext::Outside.into_response();
+        };
+        return match app
+            .jwt
+            .rotate_refresh_token(&claims, identity, TokenOptions::new())
+            .await
+        {
+            Ok(pair) => {
+                let body = Json(json!({
+                    "access_token": pair.access_token,
+                    "refresh_token": pair.refresh_token,
+                }));
+                if !app.cookie_mode() {
+                    return body.into_response();
+                }
+                let cookies =
+                    set_access_cookies(&app.jwt, &pair.access_token, CookieOptions::default())
+                        .and_then(|a| {
+                            set_refresh_cookies(
+                                &app.jwt,
+                                &pair.refresh_token,
+                                CookieOptions::default(),
+                            )
+                            .map(|r| a.and(r))
+                        });
+                match cookies {
+                    Ok(cookies) => (cookies, body).into_response(),
+                    Err(e) => app.jwt.error_response(e),
+                }
+            }
+            Err(e) => app.jwt.error_response(e),
+        };
+    }
     let issue = || -> Result<Response, JwtError> {
         let access = app.jwt.create_access_token(identity)?;
         let body = Json(json!({ "access_token": access }));
@@ -400,12 +444,12 @@ fn redis_store(
     )
 }
 
-fn app(state: AppState) -> Router {
+fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router {
     let api = Router::new()
         .route("/me", get(api_me))
         .route("/open", get(api_open))
         .route_layer(state.jwt.layer().exempt("/api/open"));
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health))
         .route("/login", post(login))
         .route("/protected", get(protected))
@@ -418,23 +462,70 @@ fn app(state: AppState) -> Router {
         .route("/logout/all", post(logout_all))
         .nest("/api", api)
         .route("/whoami", get(whoami))
-        .route("/admin", get(admin))
+        .route("/admin", get(admin));
+    // Implicit refresh for cookie clients: outside the routes, it sees their verification.
+    let router = match implicit_refresh {
+        Some(window) if state.cookie_mode() => router.layer(state.jwt.implicit_refresh(window)),
+        _ => router,
+    };
+    router
         .layer(middleware::from_fn(answer_options))
         .with_state(state)
 }
 
-/// The demo's router for this configuration (`redis_url`: keep revocations in Redis).
-pub fn demo(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String> {
+/// What the demo takes from its environment beside `JWT_*`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `REDIS_URL`: keep revocations in Redis.
+    pub redis_url: Option<String>,
+    /// `DEMO_IMPLICIT_REFRESH_SECONDS`: refresh access cookies that expire within this window.
+    pub implicit_refresh: Option<std::time::Duration>,
+    /// `DEMO_ROTATE_REFRESH=true`: rotate refresh tokens, with reuse detection.
+    pub rotate_refresh: bool,
+}
+
+impl Options {
+    /// Reads the options through `lookup` (the environment, or a test's variables). An
+    /// invalid value is an error naming the variable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Options, String> {
+        let implicit_refresh = match lookup("DEMO_IMPLICIT_REFRESH_SECONDS") {
+            None => None,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if n > 0 => Some(std::time::Duration::from_secs(n)),
+                _ => {
+                    return Err(format!(
+                        "DEMO_IMPLICIT_REFRESH_SECONDS: {v:?} is not a positive whole number of seconds"
+                    ))
+                }
+            },
+        };
+        let rotate_refresh = match lookup("DEMO_ROTATE_REFRESH").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => return Err(format!("DEMO_ROTATE_REFRESH: {v:?} is not true or false")),
+        };
+        Ok(Options {
+            redis_url: lookup("REDIS_URL"),
+            implicit_refresh,
+            rotate_refresh,
+        })
+    }
+}
+
+/// The demo's router for this configuration.
+pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
     let users = users();
-    let jwt = build_manager(config, redis_url, users.clone())?;
+    let jwt = build_manager(config, options.redis_url.as_deref(), users.clone())?;
     let user_lookup = jwt.user_lookup::<User>().map_err(|e| e.to_string())?;
-    Ok(app(AppState {
+    let state = AppState {
         jwt,
         users,
         user_lookup,
         hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         dummy_hash: hash_password("not a password of anyone"),
-    }))
+        rotate_refresh: options.rotate_refresh,
+    };
+    Ok(app(state, options.implicit_refresh))
 }
 
 // ---- serving -------------------------------------------------------------------------------

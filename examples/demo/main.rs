@@ -51,8 +51,9 @@ async fn main() {
             "JWT_SECRET_KEY is not set: using a random secret (tokens will not survive a restart)"
         );
     }
-    let redis_url = std::env::var("REDIS_URL").ok();
-    let router = app::demo(config, redis_url.as_deref()).unwrap_or_else(|e| fail(e));
+    let options = app::Options::from_lookup(|name| std::env::var(name).ok())
+        .unwrap_or_else(|e| fail(format!("invalid configuration: {e}")));
+    let router = app::demo(config, &options).unwrap_or_else(|e| fail(e));
     let addr: SocketAddr = match std::env::var("DEMO_ADDR") {
         Ok(a) => a.parse().unwrap_or_else(|_| {
             fail(format!(

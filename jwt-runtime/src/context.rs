@@ -227,3 +227,17 @@ pub fn current_user<U: Send + Sync + 'static>() -> Result<Option<Arc<U>>, NoJwtC
         None => Err(NoJwtContext::Outside),
     }
 }
+
+/// Where a layer outside the verification (the implicit refresh layer) finds the context of
+/// a request verified under it: it puts an empty slot in the request, the verification fills
+/// it.
+#[derive(Clone, Default)]
+pub(crate) struct Seen(pub(crate) Arc<std::sync::OnceLock<Arc<JwtContext>>>);
+
+/// Makes a verified context available to later extractors (and to a [`Seen`] slot).
+pub(crate) fn publish(extensions: &mut axum::http::Extensions, ctx: &Arc<JwtContext>) {
+    if let Some(seen) = extensions.get::<Seen>() {
+        let _ = seen.0.set(Arc::clone(ctx));
+    }
+    extensions.insert(Arc::clone(ctx));
+}

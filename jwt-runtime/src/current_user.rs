@@ -125,7 +125,11 @@ where
                 // No verified token yet (or an optional guard found none): verify as a plain
                 // `#[jwt_required]` would, so a missing token gets its usual 401.
                 match pipeline::verify_parts(&manager, parts, &default_spec(), false).await {
-                    Ok(Progress::Done(Some(ctx))) => Arc::new(ctx),
+                    Ok(Progress::Done(Some(ctx))) => {
+                        let ctx = Arc::new(ctx);
+                        crate::context::publish(&mut parts.extensions, &ctx);
+                        ctx
+                    }
                     Ok(_) => unreachable_anonymous(&manager),
                     Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
                 }
@@ -194,7 +198,11 @@ where
                 let mut spec = default_spec();
                 spec.optional = true;
                 match pipeline::verify_parts(&manager, parts, &spec, false).await {
-                    Ok(Progress::Done(Some(ctx))) => Arc::new(ctx),
+                    Ok(Progress::Done(Some(ctx))) => {
+                        let ctx = Arc::new(ctx);
+                        crate::context::publish(&mut parts.extensions, &ctx);
+                        ctx
+                    }
                     Ok(_) => return Ok(None),
                     Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
                 }

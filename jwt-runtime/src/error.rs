@@ -40,6 +40,9 @@ pub enum ErrorKind {
     FreshTokenRequired(Box<TokenParts>),
     /// The token is in the blocklist (401).
     Revoked(Box<TokenParts>),
+    /// A refresh token that was already rotated came back (401): its whole login (family) is
+    /// now revoked. Rendered by `revoked_token_loader` when one is registered.
+    RefreshReuse(Box<TokenParts>),
     /// `token_verification_loader` returned false (400).
     UserClaimsVerification(Box<TokenParts>),
     /// `user_lookup_loader` found no user (401).
@@ -167,6 +170,7 @@ impl JwtError {
             | ErrorKind::Expired(_)
             | ErrorKind::FreshTokenRequired(_)
             | ErrorKind::Revoked(_)
+            | ErrorKind::RefreshReuse(_)
             | ErrorKind::UserLookup(_) => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidHeader(_)
             | ErrorKind::InvalidQueryParam(_)
@@ -207,6 +211,9 @@ impl JwtError {
             ErrorKind::Expired(_) => "Token has expired".to_owned(),
             ErrorKind::FreshTokenRequired(_) => "Fresh token required".to_owned(),
             ErrorKind::Revoked(_) => "Token has been revoked".to_owned(),
+            ErrorKind::RefreshReuse(_) => {
+                "Refresh token reuse detected: every token of this login was revoked".to_owned()
+            }
             ErrorKind::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
             ErrorKind::UserLookup(parts) => match &self.message {
                 Some(m) => m.to_string(),
@@ -224,6 +231,7 @@ impl JwtError {
             ErrorKind::Expired(p)
             | ErrorKind::FreshTokenRequired(p)
             | ErrorKind::Revoked(p)
+            | ErrorKind::RefreshReuse(p)
             | ErrorKind::UserClaimsVerification(p)
             | ErrorKind::UserLookup(p) => Some(p),
             _ => None,

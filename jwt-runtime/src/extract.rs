@@ -254,7 +254,7 @@ async fn extract<C: FromClaims>(
             match log::in_span!(parts.uri.path(), verified) {
                 Ok(Progress::Done(Some(ctx))) => {
                     let ctx = Arc::new(ctx);
-                    parts.extensions.insert(Arc::clone(&ctx));
+                    crate::context::publish(&mut parts.extensions, &ctx);
                     ctx
                 }
                 // No token (only an optional spec gets here without an error).

@@ -243,7 +243,7 @@ where
         let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)));
         run_route_check::<S, C>(&manager, parts, &ctx, state).await?;
         // Later extractors (`CurrentUser<U>`) reuse this verification.
-        parts.extensions.insert(Arc::clone(&ctx));
+        crate::context::publish(&mut parts.extensions, &ctx);
         Ok(Guard::new(State::Done(ctx)))
     }
 }
@@ -327,7 +327,7 @@ where
         run_route_check::<S, C>(&manager, &parts, &ctx, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        parts.extensions.insert(Arc::clone(&ctx));
+        crate::context::publish(&mut parts.extensions, &ctx);
         let inner = T::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;

@@ -230,7 +230,7 @@ where
                     return Ok(reject(manager, &parts, e).into_response());
                 }
             }
-            parts.extensions.insert(Arc::clone(&ctx));
+            crate::context::publish(&mut parts.extensions, &ctx);
             let req = Request::from_parts(parts, body);
             context::scope(Some(ctx), inner.call(req)).await
         })

@@ -18,6 +18,7 @@
 //! | `guard` | the extractor behind `#[jwt_required]` ([`Guard`], [`JwtBody`]) |
 //! | `extract` | the claims extractors [`Jwt<C>`](Jwt), [`OptionalJwt`], [`FreshJwt`], [`RefreshJwt`] |
 //! | `check` | claims checks: `#[jwt_required(check = …)]`, [`JwtLayer::check`] |
+//! | `refresh/` | the refreshing recipes: rotation with reuse detection and whole-login revocation ([`TokenPair`]), implicit refresh of cookies ([`ImplicitRefreshLayer`]) |
 //! | `rejection` | [`JwtRejection`], what the extractors reject with |
 //! | `layer` | [`JwtLayer`]: the same protection for a whole `Router` or `nest` |
 //! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
@@ -44,6 +45,7 @@ mod locations;
 mod log;
 mod manager;
 mod pipeline;
+mod refresh;
 mod rejection;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -74,6 +76,9 @@ pub use guard::{encode_locations, flags, Guard, JwtBody};
 pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
+pub use refresh::{
+    ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair, FAMILY_CLAIM,
+};
 pub use rejection::JwtRejection;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.

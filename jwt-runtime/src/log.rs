@@ -46,6 +46,14 @@ pub(crate) fn unavailable(public: &str, cause: Option<&(dyn std::error::Error + 
     let _ = (public, cause);
 }
 
+/// An implicit refresh that could not mint its token (the response goes out without it).
+pub(crate) fn refresh_failed(err: &JwtError) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: TARGET, reason = %err.message(), "implicit refresh failed");
+    #[cfg(not(feature = "tracing"))]
+    let _ = err;
+}
+
 /// A configuration that starts but is probably not what was meant.
 pub(crate) fn config_warning(warning: &str) {
     #[cfg(feature = "tracing")]

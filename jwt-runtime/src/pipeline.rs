@@ -21,7 +21,7 @@ use crate::context::JwtContext;
 use crate::csrf::{self, CsrfValue};
 use crate::error::{ErrorKind, JwtError, TokenParts};
 use crate::locations::{self, combined_missing, Lookup};
-use crate::manager::JwtManager;
+use crate::manager::{JwtManager, Revocation};
 use crate::token::{Claims, JwtHeader, TokenType};
 
 /// The requirements of a protected route: `jwt_required(optional, fresh, refresh,
@@ -311,7 +311,20 @@ async fn finish(
     type_and_freshness(manager, spec, &header, &claims)?;
     if !spec.skip_revocation_check {
         // Revoked if the store or the loader says so (both may be configured).
-        let mut revoked = inner.blocklist.is_some() && manager.is_token_revoked(&claims).await?;
+        let state = match inner.blocklist {
+            Some(_) => manager.revocation(&claims).await?,
+            None => Revocation::No,
+        };
+        // A rotated refresh token that comes back: someone kept a copy. The whole login goes.
+        if state == Revocation::Token && claims.token_type() == Some("refresh") {
+            if let Some(family) = claims.get_str(crate::refresh::FAMILY_CLAIM) {
+                manager.revoke_family(family).await?;
+                return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
+                    &header, &claims,
+                ))));
+            }
+        }
+        let mut revoked = state != Revocation::No;
         if !revoked {
             if let Some(loader) = &inner.loaders.token_in_blocklist {
                 revoked = loader(header.clone(), claims.clone())

@@ -35,7 +35,8 @@ pub struct JwtRejection {
 impl JwtRejection {
     /// Renders `error` with `manager`'s loaders.
     pub(crate) fn render(manager: &JwtManager, error: JwtError) -> Self {
-        let response = manager.error_response(error.clone());
+        let mut response = manager.error_response(error.clone());
+        crate::refresh::implicit::mark_expired_cookie(&error, &mut response);
         JwtRejection { error, response }
     }
 

@@ -22,9 +22,19 @@ pub fn config(vars: &[(&str, &str)]) -> JwtConfig {
     .expect("valid demo configuration")
 }
 
+/// The demo's options (`DEMO_*`, `REDIS_URL`) from these variables.
+pub fn options(vars: &[(&str, &str)]) -> demo_app::Options {
+    demo_app::Options::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .expect("valid demo options")
+}
+
 /// The demo's router for these variables.
 pub fn demo(vars: &[(&str, &str)]) -> Router {
-    demo_app::demo(config(vars), None).expect("demo starts")
+    demo_app::demo(config(vars), &options(vars)).expect("demo starts")
 }
 
 /// A request with an optional JSON body.

@@ -228,7 +228,8 @@ impl MemoryBlocklist {
         Ok(())
     }
 
-    fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<(), StoreError> {
+    /// Revokes `jti`; `true` when it had no live entry (under the shard's lock: atomic).
+    fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<bool, StoreError> {
         let now = self.now();
         let until = match ttl {
             None => FOREVER,
@@ -241,13 +242,14 @@ impl MemoryBlocklist {
         let (shard, key) = self.key(0, jti);
         let mut shard = write(&self.0.shards[shard]);
         if let Some(kept) = shard.jtis.get_mut(&key) {
+            let was_live = *kept > now;
             *kept = (*kept).max(until);
-            return Ok(());
+            return Ok(!was_live);
         }
         self.reserve(&mut shard, now)?;
         shard.jtis.insert(key, until);
         self.0.len.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        Ok(true)
     }
 
     fn revoke_identity_now(&self, identity: &str, issued_before: u64) -> Result<(), StoreError> {
@@ -283,6 +285,14 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(std::future::ready(self.revoke_now(jti, ttl).map(|_| ())))
+    }
+
+    fn revoke_if_new<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(std::future::ready(self.revoke_now(jti, ttl)))
     }
 

@@ -94,6 +94,27 @@ pub trait BlocklistStore: Send + Sync + 'static {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
+    /// Revokes `jti` like [`revoke`](Self::revoke) and says whether it was not revoked
+    /// before: of several concurrent calls with one `jti`, exactly one gets `true`. Refresh
+    /// token rotation relies on it to let one of two concurrent refreshes win.
+    ///
+    /// The default checks, then revokes: not atomic. Override it with the store's own
+    /// atomic operation (the stores of this crate do: a map entry under a lock, Redis
+    /// `SET NX`, SQL `INSERT … ON CONFLICT DO NOTHING`).
+    fn revoke_if_new<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            if self.check(jti, None).await?.jti_revoked {
+                return Ok(false);
+            }
+            self.revoke(jti, ttl).await?;
+            Ok(true)
+        })
+    }
+
     /// Tokens of `identity` issued at or before `issued_before` (seconds since the epoch) are
     /// revoked. The cut-off only moves forward: a call with an earlier time than the one kept
     /// changes nothing, and concurrent calls keep the latest. Kept for `ttl` (`None` = forever).

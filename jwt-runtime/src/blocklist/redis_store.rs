@@ -132,6 +132,26 @@ impl BlocklistStore for RedisBlocklist {
         Box::pin(self.set(format!("{}jti:{jti}", self.prefix), 1, ttl))
     }
 
+    /// `SET … NX`: atomic.
+    fn revoke_if_new<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let mut c = self.conn().await?;
+            let mut cmd = redis::cmd("SET");
+            cmd.arg(format!("{}jti:{jti}", self.prefix))
+                .arg(1)
+                .arg("NX");
+            if let Some(secs) = Self::ttl_secs(ttl) {
+                cmd.arg("EX").arg(secs);
+            }
+            let set: Option<String> = cmd.query_async(&mut c).await.map_err(err)?;
+            Ok(set.is_some())
+        })
+    }
+
     /// A Lua script keeps the larger cut-off atomically; kept forever.
     fn revoke_identity_before<'a>(
         &'a self,

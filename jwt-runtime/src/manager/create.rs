@@ -62,14 +62,13 @@ impl JwtManager {
         self.create_token(TokenType::Refresh, &identity, options)
     }
 
-    fn create_token<I: Serialize + 'static>(
+    pub(crate) fn create_token<I: Serialize + 'static>(
         &self,
         token_type: TokenType,
         identity: &I,
         options: TokenOptions,
     ) -> Result<String, JwtError> {
         let inner = &*self.0;
-        let c = &inner.config;
         let any: &dyn Any = identity;
         let err = |m: String| JwtError::new(ErrorKind::Encode(m));
         if let Some(expected) = inner.loaders.identity_type {
@@ -91,6 +90,21 @@ impl JwtManager {
             None => serde_json::to_value(identity)
                 .map_err(|e| err(format!("identity is not JSON-serializable: {e}")))?,
         };
+        self.mint(token_type, identity_value, Some(any), options)
+    }
+
+    /// Signs a token for an identity already in its claim form. `any` is the identity as
+    /// given, for the identity loaders; `None` (a token re-minted from claims) skips them.
+    pub(crate) fn mint(
+        &self,
+        token_type: TokenType,
+        identity_value: Value,
+        any: Option<&dyn Any>,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        let inner = &*self.0;
+        let c = &inner.config;
+        let err = |m: String| JwtError::new(ErrorKind::Encode(m));
         let object = |v: Option<Value>, what: &str| -> Result<Map<String, Value>, JwtError> {
             match v {
                 None | Some(Value::Null) => Ok(Map::new()),
@@ -103,16 +117,22 @@ impl JwtManager {
                 .loaders
                 .additional_claims
                 .as_ref()
-                .and_then(|f| f(any)),
+                .and_then(|f| any.and_then(|a| f(a))),
             "additional_claims_loader's result",
         )?;
         extra_claims.extend(object(options.additional_claims, "additional_claims")?);
+        if let Some(family) = options.family {
+            extra_claims.insert(
+                crate::refresh::FAMILY_CLAIM.to_owned(),
+                Value::String(family),
+            );
+        }
         let mut extra_headers = object(
             inner
                 .loaders
                 .additional_headers
                 .as_ref()
-                .and_then(|f| f(any)),
+                .and_then(|f| any.and_then(|a| f(a))),
             "additional_headers_loader's result",
         )?;
         extra_headers.extend(object(options.additional_headers, "additional_headers")?);
@@ -154,7 +174,11 @@ impl JwtManager {
         };
         let (claims, _, alg) = encode::build_claims(input);
 
-        let dynamic_key = inner.loaders.encode_key.as_ref().and_then(|f| f(any));
+        let dynamic_key = inner
+            .loaders
+            .encode_key
+            .as_ref()
+            .and_then(|f| any.and_then(|a| f(a)));
         let signer_owned;
         let signer: &Signer = match (&dynamic_key, &inner.keys.signer) {
             (None, Some(s)) if alg == inner.keys.algorithm => s,

@@ -18,6 +18,7 @@ use std::sync::Arc;
 pub use builder::JwtManagerBuilder;
 pub use create::TokenIssuer;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
+pub(crate) use revoke::Revocation;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, JwtConfig};

@@ -36,7 +36,7 @@ impl JwtManager {
             ErrorKind::ClaimsCheck(_) => reason_loader(&l.claims_check_failed),
             ErrorKind::Expired(_) => parts_loader(&l.expired_token),
             ErrorKind::FreshTokenRequired(_) => parts_loader(&l.needs_fresh_token),
-            ErrorKind::Revoked(_) => parts_loader(&l.revoked_token),
+            ErrorKind::Revoked(_) | ErrorKind::RefreshReuse(_) => parts_loader(&l.revoked_token),
             ErrorKind::UserClaimsVerification(_) => parts_loader(&l.token_verification_failed),
             ErrorKind::UserLookup(_) => parts_loader(&l.user_lookup_error),
             _ => None,
@@ -79,6 +79,7 @@ fn www_authenticate(kind: &ErrorKind) -> Option<&'static str> {
         | ErrorKind::InvalidToken(_)
         | ErrorKind::Expired(_)
         | ErrorKind::Revoked(_)
+        | ErrorKind::RefreshReuse(_)
         | ErrorKind::FreshTokenRequired(_) => Some(r#"Bearer error="invalid_token""#),
         _ => None,
     }

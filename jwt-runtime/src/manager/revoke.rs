@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::JwtManager;
 use crate::blocklist::{bounded, BlocklistStore, MemoryBlocklist, StoreError};
+use crate::config::Expiry;
 use crate::error::{ErrorKind, JwtError};
 use crate::token::Claims;
 
@@ -110,10 +111,15 @@ impl JwtManager {
             .map_err(unavailable)
     }
 
-    /// Whether the store says these claims are revoked (by `jti`, or by identity and `iat`).
-    /// With a store configured, a token needs a non-empty string `jti`: one without is
-    /// invalid (422 `Missing claim: jti`).
+    /// Whether the store says these claims are revoked (by `jti`, by identity and `iat`, or
+    /// by their login family). With a store configured, a token needs a non-empty string
+    /// `jti`: one without is invalid (422 `Missing claim: jti`).
     pub async fn is_token_revoked(&self, claims: &Claims) -> Result<bool, JwtError> {
+        Ok(self.revocation(claims).await? != Revocation::No)
+    }
+
+    /// What the store says of these claims.
+    pub(crate) async fn revocation(&self, claims: &Claims) -> Result<Revocation, JwtError> {
         let jti = self.jti_of(claims)?;
         let identity = || {
             claims
@@ -136,11 +142,64 @@ impl JwtManager {
             }
         };
         let issued = claims.iat().unwrap_or(0.0);
-        Ok(verdict.jti_revoked
-            || verdict
-                .identity_revoked_before
-                .is_some_and(|before| issued <= before as f64))
+        let by_identity = verdict
+            .identity_revoked_before
+            .is_some_and(|before| issued <= before as f64);
+        // A token of a login family: the family may have been revoked as a whole.
+        if let Some(family) = claims.get_str(crate::refresh::FAMILY_CLAIM) {
+            let key = family_key(family);
+            let family_verdict = bounded(self.store()?.check(&key, None))
+                .await
+                .map_err(unavailable)?;
+            if family_verdict.jti_revoked {
+                return Ok(Revocation::Family);
+            }
+        }
+        Ok(match (verdict.jti_revoked, by_identity) {
+            (true, _) => Revocation::Token,
+            (false, true) => Revocation::Identity,
+            (false, false) => Revocation::No,
+        })
     }
+
+    /// Revokes every token of a login family, for as long as any of them may live.
+    pub(crate) async fn revoke_family(&self, family: &str) -> Result<(), JwtError> {
+        let store = self.store()?;
+        let c = &self.0.config;
+        let longest = match (c.access_token_expires, c.refresh_token_expires) {
+            (Expiry::After(a), Expiry::After(r)) => Some(a.max(r)).filter(|d| *d <= LONGEST_TTL),
+            _ => None,
+        };
+        bounded(store.revoke(&family_key(family), longest))
+            .await
+            .map_err(unavailable)
+    }
+
+    /// Revokes `jti` unless it already was: `true` for the one caller that revoked it.
+    pub(crate) async fn revoke_if_new(&self, claims: &Claims) -> Result<bool, JwtError> {
+        let jti = self.jti_of(claims)?;
+        let store = self.store()?;
+        bounded(store.revoke_if_new(jti, self.remaining(claims)))
+            .await
+            .map_err(unavailable)
+    }
+}
+
+/// What revoked a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Revocation {
+    No,
+    /// Its `jti`.
+    Token,
+    /// A cut-off of its identity.
+    Identity,
+    /// Its login family.
+    Family,
+}
+
+/// The store key of a login family's revocation (a `jti` entry; no `jti` has this form).
+fn family_key(family: &str) -> String {
+    format!("family:{family}")
 }
 
 /// The configured store: the in-memory one is known, so that a check needs no future.

@@ -68,6 +68,10 @@ pub struct TokenOptions {
     pub additional_claims: Option<Value>,
     /// `additional_headers`: a JSON object merged over the headers loader's output; these win.
     pub additional_headers: Option<Value>,
+    /// The login family (claim `fam`) for refresh-token rotation and whole-login revocation;
+    /// set by `JwtManager::create_token_pair` and `rotate_refresh_token`. `None` (the
+    /// default) adds no claim, so tokens stay byte-identical to flask-jwt-extended's.
+    pub family: Option<String>,
 }
 
 impl TokenOptions {
@@ -154,7 +158,7 @@ fn encode_error(msg: impl Into<String>) -> TokenError {
     TokenError::Encode(msg.into())
 }
 
-fn uuid4() -> String {
+pub(crate) fn uuid4() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 

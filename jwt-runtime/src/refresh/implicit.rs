@@ -1,0 +1,235 @@
+//! Implicit refresh for cookie clients, as a layer: flask-jwt-extended's `after_request`
+//! recipe ("Implicit Refreshing With Cookies"), built in.
+//!
+//! When a request authenticated by its access cookie succeeds (2xx) and that token expires
+//! within the window, the response gets a new access cookie (and a new CSRF cookie when CSRF
+//! protection is on): the same identity and claims, `fresh: false`, a new `jti`, a later
+//! `exp`. It never refreshes:
+//! - a token that came from a header, the query string or a JSON body (#419);
+//! - after the handler revoked the token or set or unset the access cookie itself (logout,
+//!   login), or for a token that is revoked (#454);
+//! - a response carrying [`NoImplicitRefresh`], or a path given to
+//!   [`exempt`](ImplicitRefreshLayer::exempt).
+//!
+//! A request refused because its access cookie expired gets the access cookies unset in its
+//! 401 response (#528).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::extract::{OriginalUri, Request};
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use crate::config::Location;
+use crate::context::{JwtContext, Seen};
+use crate::cookies::{set_access_cookies, unset_access_cookies, CookieOptions, JwtCookies};
+use crate::error::{ErrorKind, JwtError};
+use crate::loaders::BoxFuture;
+use crate::manager::JwtManager;
+use crate::token::{TokenOptions, TokenType};
+
+/// Put in a response's extensions to keep the implicit refresh layer off it.
+///
+/// ```
+/// use axum::response::{IntoResponse, Response};
+/// use axum_jwt_extended_runtime::NoImplicitRefresh;
+///
+/// async fn handler() -> Response {
+///     let mut response = "no new cookie for this one".into_response();
+///     response.extensions_mut().insert(NoImplicitRefresh);
+///     response
+/// }
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoImplicitRefresh;
+
+/// Marks a rejection whose access cookie had expired, for the layer to unset it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExpiredAccessCookie;
+
+/// Marks the rejection response of an expired access cookie.
+pub(crate) fn mark_expired_cookie(err: &JwtError, response: &mut Response) {
+    if matches!(err.kind(), ErrorKind::Expired(_)) && err.location() == Some(Location::Cookies) {
+        response.extensions_mut().insert(ExpiredAccessCookie);
+    }
+}
+
+/// The implicit refresh layer. Get one from [`JwtManager::implicit_refresh`] and put it
+/// around the routes of your cookie clients (outside `#[jwt_required]` and the router layer:
+/// it reads the verification they made).
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::{routing::get, Router};
+/// use axum_jwt_extended_runtime::{JwtConfig, JwtManager, Location};
+///
+/// let mut config = JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!");
+/// config.token_location = vec![Location::Cookies];
+/// let jwt = JwtManager::new(config).unwrap();
+/// let app: Router = Router::new()
+///     .route("/", get(|| async { "hello" }))
+///     .layer(jwt.implicit_refresh(Duration::from_secs(30 * 60)).exempt("/logout"))
+///     .with_state(jwt);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ImplicitRefreshLayer {
+    manager: JwtManager,
+    window: Duration,
+    exempt: Arc<Vec<String>>,
+}
+
+impl JwtManager {
+    /// An [`ImplicitRefreshLayer`] that refreshes access cookies expiring within `window`.
+    pub fn implicit_refresh(&self, window: Duration) -> ImplicitRefreshLayer {
+        ImplicitRefreshLayer {
+            manager: self.clone(),
+            window,
+            exempt: Arc::new(Vec::new()),
+        }
+    }
+}
+
+impl ImplicitRefreshLayer {
+    /// A path whose responses are never refreshed (as written in the request, or within a
+    /// `nest`).
+    pub fn exempt(mut self, path: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.exempt).push(path.into());
+        self
+    }
+
+    fn is_exempt(&self, req: &Request) -> bool {
+        let path = req.uri().path();
+        let original = req.extensions().get::<OriginalUri>().map(|u| u.0.path());
+        self.exempt
+            .iter()
+            .any(|e| e == path || original == Some(e.as_str()))
+    }
+}
+
+impl<S> tower_layer::Layer<S> for ImplicitRefreshLayer {
+    type Service = ImplicitRefreshService<S>;
+
+    fn layer(&self, inner: S) -> ImplicitRefreshService<S> {
+        ImplicitRefreshService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service of an [`ImplicitRefreshLayer`].
+#[derive(Clone, Debug)]
+pub struct ImplicitRefreshService<S> {
+    inner: S,
+    layer: ImplicitRefreshLayer,
+}
+
+impl<S> tower_service::Service<Request> for ImplicitRefreshService<S>
+where
+    S: tower_service::Service<Request, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let layer = self.layer.clone();
+        Box::pin(async move {
+            if layer.is_exempt(&req) {
+                return inner.call(req).await;
+            }
+            let seen = Seen::default();
+            req.extensions_mut().insert(seen.clone());
+            let mut response = inner.call(req).await?;
+            let manager = &layer.manager;
+            if response.extensions().get::<ExpiredAccessCookie>().is_some() {
+                append(&mut response, unset_access_cookies(manager, None));
+                return Ok(response);
+            }
+            if !response.status().is_success()
+                || response.extensions().get::<NoImplicitRefresh>().is_some()
+                || sets_access_cookie(manager, &response)
+            {
+                return Ok(response);
+            }
+            if let Some(ctx) = seen.0.get() {
+                if let Some(cookies) = refreshed(manager, ctx, layer.window).await {
+                    append(&mut response, cookies);
+                }
+            }
+            Ok(response)
+        })
+    }
+}
+
+/// The new access cookies for `ctx`, when its token is due.
+async fn refreshed(manager: &JwtManager, ctx: &JwtContext, window: Duration) -> Option<JwtCookies> {
+    let claims = ctx.claims();
+    if ctx.is_anonymous()
+        || ctx.location() != Some(Location::Cookies)
+        || claims.token_type() != Some("access")
+    {
+        return None;
+    }
+    let left = claims.exp()? - manager.now_f64();
+    if left > window.as_secs_f64() {
+        return None;
+    }
+    // Revoked by the handler (logout) or before: never refreshed. A store that cannot answer
+    // means no refresh either (the request itself was already answered).
+    if manager.has_blocklist() && manager.is_token_revoked(claims).await.unwrap_or(true) {
+        return None;
+    }
+    let identity_claim = &manager.config().identity_claim;
+    let identity = claims.get(identity_claim).cloned().unwrap_or(Value::Null);
+    let mut extra = Map::new();
+    for (name, value) in claims.as_map() {
+        if !REMINTED.contains(&name.as_str()) && name != identity_claim {
+            extra.insert(name.clone(), value.clone());
+        }
+    }
+    let options = TokenOptions::new().additional_claims(Value::Object(extra));
+    let token = manager
+        .mint(TokenType::Access, identity, None, options)
+        .map_err(|e| crate::log::refresh_failed(&e))
+        .ok()?;
+    set_access_cookies(manager, &token, CookieOptions::default()).ok()
+}
+
+/// The claims a new token gets afresh, not copied.
+const REMINTED: [&str; 9] = [
+    "iat", "nbf", "exp", "jti", "type", "fresh", "csrf", "iss", "aud",
+];
+
+/// Whether the handler set or unset the access cookie itself.
+fn sets_access_cookie(manager: &JwtManager, response: &Response) -> bool {
+    let name = &manager.config().access_cookie_name;
+    response.headers().get_all(SET_COOKIE).iter().any(|v| {
+        v.as_bytes()
+            .strip_prefix(name.as_bytes())
+            .is_some_and(|rest| rest.first() == Some(&b'='))
+    })
+}
+
+fn append(response: &mut Response, cookies: JwtCookies) {
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+}

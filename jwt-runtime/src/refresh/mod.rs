@@ -1,0 +1,18 @@
+//! flask-jwt-extended's refreshing recipes, built in:
+//!
+//! - `rotation`: a login's tokens share a family id (claim `fam`); every refresh revokes the
+//!   refresh token it used and mints a new pair; a rotated refresh token that comes back
+//!   revokes the whole family ([`JwtManager::rotate_refresh_token`](crate::JwtManager::rotate_refresh_token)),
+//!   and logout can revoke the whole login ([`JwtManager::revoke_login`](crate::JwtManager::revoke_login)).
+//! - `implicit`: a layer that gives cookie clients a new access cookie when theirs is about
+//!   to expire ([`ImplicitRefreshLayer`](crate::ImplicitRefreshLayer)).
+
+pub(crate) mod implicit;
+mod rotation;
+
+pub use implicit::{ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh};
+pub use rotation::TokenPair;
+
+/// The claim that carries a login's family id. Absent unless the tokens were made by
+/// `create_token_pair` or `rotate_refresh_token`.
+pub const FAMILY_CLAIM: &str = "fam";
