@@ -19,6 +19,7 @@
 //! | `extract` | the claims extractors [`Jwt<C>`](Jwt), [`OptionalJwt`], [`FreshJwt`], [`RefreshJwt`] |
 //! | `check` | claims checks: `#[jwt_required(check = …)]`, [`JwtLayer::check`] |
 //! | `refresh/` | the refreshing recipes: rotation with reuse detection and whole-login revocation ([`TokenPair`]), implicit refresh of cookies ([`ImplicitRefreshLayer`]) |
+//! | `openapi/` | OpenAPI security schemes and requirements (JSON; utoipa and aide features) |
 //! | `rejection` | [`JwtRejection`], what the extractors reject with |
 //! | `layer` | [`JwtLayer`]: the same protection for a whole `Router` or `nest` |
 //! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
@@ -44,6 +45,7 @@ mod loaders;
 mod locations;
 mod log;
 mod manager;
+mod openapi;
 mod pipeline;
 mod refresh;
 mod rejection;
@@ -80,6 +82,9 @@ pub use refresh::{
     ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair, FAMILY_CLAIM,
 };
 pub use rejection::JwtRejection;
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+pub use openapi::JwtOpenApi;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]
