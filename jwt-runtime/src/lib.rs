@@ -9,7 +9,7 @@
 //! | `config/` | every `JWT_*` option ([`JwtConfig`]), from code or the environment, checked at start-up |
 //! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules, creation |
 //! | `keys` | signing and verifying keys, built once |
-//! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis) |
+//! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis, SQL) |
 //! | `loaders` | flask-jwt-extended's callback loaders |
 //! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
 //! | `locations/` | where a token is: headers, cookies, query string, JSON body |
@@ -48,6 +48,9 @@ mod token;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use blocklist::RedisBlocklist;
 pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use blocklist::{SqlBlocklist, SqlBlocklistOptions};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Algorithm, Audience, ConfigError, Expiry, JwtConfig, Location, PemKey, SameSite, Secret,
@@ -66,6 +69,12 @@ pub use guard::{encode_locations, flags, FreshJwt, Guard, Jwt, JwtBody, Optional
 pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
+/// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
+/// build a pool of your own with it for [`SqlBlocklist::from_sqlite_pool`] or
+/// [`SqlBlocklist::from_pg_pool`], so that the versions match.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use sqlx;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]
