@@ -69,6 +69,13 @@ mod on_sqlite {
             .unwrap();
         blocklist_conformance(store).await;
     }
+
+    /// One in-memory database shared by the pool's connections, kept while the store lives.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite_in_memory_blocklist_conforms() {
+        let store = SqlBlocklist::connect("sqlite::memory:").await.unwrap();
+        blocklist_conformance(store).await;
+    }
 }
 
 #[cfg(feature = "postgres")]

@@ -377,7 +377,8 @@ impl SqlBlocklist {
     ///
     /// `url` is `sqlite://path/to/file.db?mode=rwc` (`mode=rwc` creates the file; feature
     /// `sqlite`; the file is switched to WAL mode, which it keeps, so that checks do not wait
-    /// for revocations) or `postgres://user:password@host:port/database` (feature `postgres`). Fails
+    /// for revocations; `sqlite::memory:` is one database for the store's pool, gone with the
+    /// store, for tests) or `postgres://user:password@host:port/database` (feature `postgres`). Fails
     /// when the database cannot be reached or the table cannot be made; the error never
     /// holds the URL.
     ///
@@ -417,8 +418,13 @@ impl SqlBlocklist {
                     .busy_timeout(options.query_timeout)
                     // Readers never wait for the writer, and a commit is one sync, not four.
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+                // Connections are never closed for idling or age: an in-memory database
+                // (`sqlite::memory:`) lives only while one of them is open.
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(options.max_connections)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .acquire_timeout(options.connect_timeout)
                     .connect_with(connect);
                 let pool = timed("connecting", options.connect_timeout, pool).await?;
