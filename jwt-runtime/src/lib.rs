@@ -70,8 +70,8 @@ pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 /// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
-/// build a pool of your own with it for [`SqlBlocklist::from_sqlite_pool`] or
-/// [`SqlBlocklist::from_pg_pool`], so that the versions match.
+/// build a pool of your own with it for `SqlBlocklist::from_sqlite_pool` or
+/// `SqlBlocklist::from_pg_pool`, so that the versions match.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub use sqlx;

@@ -276,8 +276,8 @@ struct Inner {
 /// ```
 ///
 /// The pools [`connect`](Self::connect) opens use no TLS. For TLS, or any other setting,
-/// build the pool yourself (with sqlx's TLS features) and hand it to
-/// [`from_pg_pool`](Self::from_pg_pool) or [`from_sqlite_pool`](Self::from_sqlite_pool).
+/// build the pool yourself (with sqlx's TLS features) and hand it to `from_pg_pool` or
+/// `from_sqlite_pool`.
 #[derive(Clone)]
 pub struct SqlBlocklist(Arc<Inner>);
 
