@@ -9,7 +9,7 @@
 //! | `config/` | every `JWT_*` option ([`JwtConfig`]), from code or the environment, checked at start-up |
 //! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules, creation |
 //! | `keys` | signing and verifying keys, built once |
-//! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis) |
+//! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis, SQL) |
 //! | `loaders` | flask-jwt-extended's callback loaders |
 //! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
 //! | `locations/` | where a token is: headers, cookies, query string, JSON body |
@@ -58,6 +58,9 @@ mod token;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use blocklist::RedisBlocklist;
 pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use blocklist::{SqlBlocklist, SqlBlocklistOptions};
 pub use check::{CheckOutcome, ClaimsCheck};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
@@ -78,13 +81,19 @@ pub use guard::{encode_locations, flags, Guard, JwtBody};
 pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+pub use openapi::JwtOpenApi;
 pub use refresh::{
     ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair, FAMILY_CLAIM,
 };
 pub use rejection::JwtRejection;
-#[cfg(feature = "utoipa")]
-#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
-pub use openapi::JwtOpenApi;
+/// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
+/// build a pool of your own with it for `SqlBlocklist::from_sqlite_pool` or
+/// `SqlBlocklist::from_pg_pool`, so that the versions match.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use sqlx;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]

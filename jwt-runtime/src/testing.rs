@@ -1,7 +1,9 @@
 //! Helpers for testing your own protected routes (cargo feature `test-util`): a secret that
 //! passes the start-up checks, tokens for any identity, type, freshness and claims made with
 //! your app's own manager, and a small client over a `Router` that keeps cookies and sends the
-//! CSRF header, as Flask's test client does.
+//! CSRF header, as Flask's test client does. For a blocklist store of your own,
+//! [`blocklist_conformance`] and [`blocklist_outage_conformance`] check that it keeps the
+//! contract the manager relies on.
 //!
 //! ```
 //! use axum::{routing::get, Router};
@@ -31,6 +33,10 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::cookies::JwtCookies;
+
+mod conformance;
+
+pub use conformance::{blocklist_conformance, blocklist_outage_conformance, Backend};
 
 /// A 64-byte random secret that passes every start-up check (long enough for HS512). For
 /// tests only: anyone can read it here.

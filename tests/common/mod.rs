@@ -4,6 +4,8 @@
 
 pub mod craft;
 pub mod jar;
+pub mod pg;
+pub mod redis_server;
 pub mod reference;
 
 use axum::body::Body;
@@ -129,4 +131,27 @@ pub async fn request(
 /// `Authorization: Bearer <token>`.
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
+}
+
+/// A temporary directory of one test, deleted on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// A new empty directory under the system's temporary directory.
+    pub fn new() -> TempDir {
+        let dir = std::env::temp_dir().join(format!("ajwt-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        TempDir(dir)
+    }
+
+    /// `sqlite://<dir>/<file>?mode=rwc` (the file is created on first use).
+    pub fn sqlite_url(&self, file: &str) -> String {
+        format!("sqlite://{}?mode=rwc", self.0.join(file).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

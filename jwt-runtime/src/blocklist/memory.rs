@@ -230,12 +230,16 @@ impl MemoryBlocklist {
 
     /// Revokes `jti`; `true` when it had no live entry (under the shard's lock: atomic).
     fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<bool, StoreError> {
-        let now = self.now();
+        let elapsed = self.0.started.elapsed();
+        let now = u32::try_from(elapsed.as_secs()).unwrap_or(FOREVER - 1);
+        // Rounded up, at least a second: an entry never ends before its `ttl` (rounding
+        // `now` and `ttl` down each could end it almost two seconds early).
         let until = match ttl {
             None => FOREVER,
-            Some(t) => u32::try_from(t.as_secs().max(1))
-                .ok()
-                .and_then(|t| now.checked_add(t))
+            Some(t) => elapsed
+                .checked_add(t.max(Duration::from_secs(1)))
+                .and_then(|u| u.as_secs().checked_add(u64::from(u.subsec_nanos() > 0)))
+                .and_then(|u| u32::try_from(u).ok())
                 .filter(|u| *u < FOREVER)
                 .unwrap_or(FOREVER),
         };

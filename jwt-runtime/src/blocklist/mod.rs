@@ -8,6 +8,8 @@
 mod memory;
 #[cfg(feature = "redis")]
 mod redis_store;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,6 +19,8 @@ use std::time::Duration;
 pub use memory::MemoryBlocklist;
 #[cfg(feature = "redis")]
 pub use redis_store::RedisBlocklist;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::{SqlBlocklist, SqlBlocklistOptions};
 
 use crate::loaders::BoxFuture;
 

@@ -1,5 +1,6 @@
 //! A Redis blocklist (cargo feature `redis`): revocations shared by every process that uses
-//! the same Redis. Each revoked `jti` is a key with a TTL of the token's remaining lifetime.
+//! the same Redis. Each revoked `jti` is a key with a TTL of the token's remaining lifetime
+//! (in milliseconds, rounded up).
 
 use std::time::Duration;
 
@@ -44,6 +45,9 @@ fn err(e: redis::RedisError) -> StoreError {
     StoreError::with_source(format!("redis: {}", e.category()), e)
 }
 
+/// Longer than this, a key is kept without expiry: a thousand years.
+const FOREVER_AFTER: Duration = Duration::from_secs(1000 * 365 * 24 * 3600);
+
 /// Sets the identity cut-off to the larger of the kept one and `ARGV[1]`, atomically.
 const KEEP_MAX: &str = r"
 local kept = tonumber(redis.call('GET', KEYS[1]))
@@ -87,14 +91,22 @@ impl RedisBlocklist {
         Ok(conn.clone())
     }
 
-    fn ttl_secs(ttl: Option<Duration>) -> Option<u64> {
-        ttl.map(|t| t.as_secs().max(1))
+    /// The key's TTL in milliseconds, rounded up (never shorter than `ttl`, at least a
+    /// second); `None` (no expiry) for no `ttl` or one over [`FOREVER_AFTER`], which Redis
+    /// would refuse as an invalid expire time.
+    fn ttl_millis(ttl: Option<Duration>) -> Option<u64> {
+        let ttl = ttl?.max(Duration::from_secs(1));
+        if ttl > FOREVER_AFTER {
+            return None;
+        }
+        let millis = ttl.as_millis() + u128::from(ttl.subsec_nanos() % 1_000_000 > 0);
+        u64::try_from(millis).ok()
     }
 
     async fn set(&self, key: String, value: u64, ttl: Option<Duration>) -> Result<(), StoreError> {
         let mut c = self.conn().await?;
-        match Self::ttl_secs(ttl) {
-            Some(secs) => c.set_ex::<_, _, ()>(key, value, secs).await.map_err(err),
+        match Self::ttl_millis(ttl) {
+            Some(millis) => c.pset_ex::<_, _, ()>(key, value, millis).await.map_err(err),
             None => c.set::<_, _, ()>(key, value).await.map_err(err),
         }
     }
@@ -144,8 +156,8 @@ impl BlocklistStore for RedisBlocklist {
             cmd.arg(format!("{}jti:{jti}", self.prefix))
                 .arg(1)
                 .arg("NX");
-            if let Some(secs) = Self::ttl_secs(ttl) {
-                cmd.arg("EX").arg(secs);
+            if let Some(millis) = Self::ttl_millis(ttl) {
+                cmd.arg("PX").arg(millis);
             }
             let set: Option<String> = cmd.query_async(&mut c).await.map_err(err)?;
             Ok(set.is_some())

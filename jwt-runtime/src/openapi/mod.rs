@@ -80,8 +80,7 @@ impl JwtManager {
     pub fn openapi_security(&self, method: &str) -> Value {
         let c = self.config();
         let csrf = c.cookie_csrf_protect
-            && c
-                .csrf_methods
+            && c.csrf_methods
                 .iter()
                 .any(|m| m.eq_ignore_ascii_case(method));
         let mut alternatives = Vec::new();
