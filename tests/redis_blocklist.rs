@@ -99,6 +99,26 @@ async fn revoked_key_has_the_tokens_remaining_lifetime_as_ttl() {
         .unwrap();
     // The fixed clock says the token has 900 s left; Redis counts from its own clock.
     assert!((1..=900).contains(&ttl), "ttl {ttl}");
+
+    // With a decode leeway the token is accepted that much longer: so is it kept revoked.
+    let mut c = config();
+    c.decode_leeway = std::time::Duration::from_secs(60);
+    let lenient = common::builder(c)
+        .0
+        .blocklist(RedisBlocklist::new(&redis.url()).expect("valid url"))
+        .build()
+        .unwrap();
+    let claims = lenient
+        .decode_token(&lenient.create_access_token("alice").unwrap())
+        .unwrap();
+    lenient.revoke_token(&claims).await.unwrap();
+    let key = format!("axum-jwt-extended:jti:{}", claims.jti().unwrap());
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!((901..=960).contains(&ttl), "ttl {ttl} covers exp + leeway");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -45,11 +45,12 @@ impl JwtManager {
             .ok_or_else(no_store)
     }
 
-    /// The token's remaining lifetime, at least one second; `None` (forever) when it has no
-    /// `exp` or one too far away to count.
+    /// How long the token is still accepted: until `exp` plus `JWT_DECODE_LEEWAY`, at least
+    /// one second; `None` (forever) when it has no `exp` or one too far away to count.
     fn remaining(&self, claims: &Claims) -> Option<Duration> {
         let exp = claims.exp()?;
-        let left = (exp - self.now_f64()).max(1.0);
+        let leeway = self.0.config.decode_leeway.as_secs_f64();
+        let left = (exp + leeway - self.now_f64()).max(1.0);
         Duration::try_from_secs_f64(left)
             .ok()
             .filter(|d| *d <= LONGEST_TTL)
