@@ -100,6 +100,8 @@ struct AppState {
     user_lookup: UserLookup<User>,
     /// `DEMO_ROTATE_REFRESH`: every refresh rotates the refresh token.
     rotate_refresh: bool,
+    /// `GET /openapi.json`, built once at start-up.
+    openapi: Arc<Value>,
 }
 
 impl FromRef<AppState> for JwtManager {
@@ -369,6 +371,157 @@ async fn admin(State(app): State<AppState>) -> Response {
     app.jwt.message_response(StatusCode::OK, "Welcome, admin")
 }
 
+// ---- OpenAPI -------------------------------------------------------------------------------
+
+/// How a route is protected, for its OpenAPI operation.
+#[derive(Clone, Copy)]
+enum Auth {
+    None,
+    Access,
+    Optional,
+    Refresh,
+    /// `verify_type = false`: an access or a refresh token.
+    Either,
+}
+
+/// The routes of the demo, as its OpenAPI document lists them.
+const ROUTES: &[(&str, &str, Auth, &str)] = &[
+    ("get", "/health", Auth::None, "Liveness"),
+    (
+        "post",
+        "/login",
+        Auth::None,
+        "Log in: an access and a refresh token",
+    ),
+    (
+        "get",
+        "/protected",
+        Auth::Access,
+        "The identity of the token",
+    ),
+    (
+        "get",
+        "/optional",
+        Auth::Optional,
+        "The identity, or null without a token",
+    ),
+    ("get", "/fresh", Auth::Access, "Needs a fresh access token"),
+    (
+        "post",
+        "/refresh",
+        Auth::Refresh,
+        "A new access token from a refresh token",
+    ),
+    (
+        "get",
+        "/claims",
+        Auth::Access,
+        "The token's claims, header and location",
+    ),
+    ("post", "/echo", Auth::Access, "Echoes a message"),
+    (
+        "post",
+        "/logout",
+        Auth::Either,
+        "Revokes the presented token",
+    ),
+    (
+        "post",
+        "/logout/all",
+        Auth::Either,
+        "Revokes every token of the identity",
+    ),
+    ("get", "/whoami", Auth::Access, "The user of the token"),
+    ("get", "/admin", Auth::Access, "Admins only"),
+    (
+        "get",
+        "/api/me",
+        Auth::Access,
+        "The identity, under the router layer",
+    ),
+    (
+        "get",
+        "/api/open",
+        Auth::None,
+        "Exempted from the router layer",
+    ),
+    ("get", "/openapi.json", Auth::None, "This document"),
+];
+
+/// The demo's OpenAPI 3 document: every route, with the security schemes and requirements
+/// the configuration implies (`JwtManager::openapi_security_schemes`).
+fn openapi_document(jwt: &JwtManager) -> Value {
+    let message = json!({"type": "object", "properties": {"msg": {"type": "string"}}});
+    let mut paths = serde_json::Map::new();
+    for (method, path, auth, summary) in ROUTES {
+        let upper = method.to_ascii_uppercase();
+        let security = match auth {
+            Auth::None => None,
+            Auth::Access => Some(jwt.openapi_security(&upper)),
+            Auth::Refresh => Some(jwt.openapi_refresh_security(&upper)),
+            Auth::Optional => {
+                let mut alternatives = vec![json!({})];
+                if let Value::Array(a) = jwt.openapi_security(&upper) {
+                    alternatives.extend(a);
+                }
+                Some(Value::Array(alternatives))
+            }
+            Auth::Either => {
+                let mut alternatives = Vec::new();
+                for s in [
+                    jwt.openapi_security(&upper),
+                    jwt.openapi_refresh_security(&upper),
+                ] {
+                    if let Value::Array(a) = s {
+                        alternatives.extend(
+                            a.into_iter()
+                                .filter(|x| !alternatives.contains(x))
+                                .collect::<Vec<_>>(),
+                        );
+                    }
+                }
+                Some(Value::Array(alternatives))
+            }
+        };
+        let mut op = json!({
+            "summary": summary,
+            "responses": {"200": {"description": "Success"}},
+        });
+        if let Some(security) = security {
+            op["security"] = security;
+            op["responses"]["401"] = json!({"description": "No valid token",
+                "content": {"application/json": {"schema": message.clone()}}});
+            op["responses"]["422"] = json!({"description": "A malformed token",
+                "content": {"application/json": {"schema": message.clone()}}});
+        }
+        let body = match *path {
+            "/login" => Some(
+                json!({"type": "object", "required": ["username", "password"],
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}),
+            ),
+            "/echo" => Some(json!({"type": "object", "required": ["message"],
+                "properties": {"message": {"type": "string"}}})),
+            _ => None,
+        };
+        if let Some(schema) = body {
+            op["requestBody"] = json!({"required": true,
+                "content": {"application/json": {"schema": schema}}});
+        }
+        let item = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        item[*method] = op;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "axum-jwt-extended demo", "version": env!("CARGO_PKG_VERSION")},
+        "paths": paths,
+        "components": {"securitySchemes": jwt.openapi_security_schemes()},
+    })
+}
+
+async fn openapi(State(app): State<AppState>) -> Json<Value> {
+    Json(Value::clone(&app.openapi))
+}
+
 /// `OPTIONS` on any route is answered without a token, as flask-jwt-extended exempts it.
 async fn answer_options(req: Request, next: Next) -> Response {
     if req.method() == Method::OPTIONS {
@@ -462,7 +615,8 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
         .route("/logout/all", post(logout_all))
         .nest("/api", api)
         .route("/whoami", get(whoami))
-        .route("/admin", get(admin));
+        .route("/admin", get(admin))
+        .route("/openapi.json", get(openapi));
     // Implicit refresh for cookie clients: outside the routes, it sees their verification.
     let router = match implicit_refresh {
         Some(window) if state.cookie_mode() => router.layer(state.jwt.implicit_refresh(window)),
@@ -524,6 +678,11 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
         hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         dummy_hash: hash_password("not a password of anyone"),
         rotate_refresh: options.rotate_refresh,
+        openapi: Arc::new(Value::Null),
+    };
+    let state = AppState {
+        openapi: Arc::new(openapi_document(&state.jwt)),
+        ..state
     };
     Ok(app(state, options.implicit_refresh))
 }

@@ -55,11 +55,21 @@ impl JwtManager {
                         json!({"type": "apiKey", "in": "cookie", "name": c.access_cookie_name,
                                "description": "The access token cookie"}),
                     );
+                    out.insert(
+                        "refreshCookieAuth".into(),
+                        json!({"type": "apiKey", "in": "cookie", "name": c.refresh_cookie_name,
+                               "description": "The refresh token cookie"}),
+                    );
                     if c.cookie_csrf_protect {
                         out.insert(
                             "csrfHeader".into(),
                             json!({"type": "apiKey", "in": "header", "name": c.access_csrf_header_name,
-                                   "description": "The CSRF double-submit value (the `csrf_access_token` cookie), for state-changing methods"}),
+                                   "description": format!("The CSRF double-submit value (the `{}` cookie), for state-changing methods", c.access_csrf_cookie_name)}),
+                        );
+                        out.insert(
+                            "refreshCsrfHeader".into(),
+                            json!({"type": "apiKey", "in": "header", "name": c.refresh_csrf_header_name,
+                                   "description": format!("The CSRF double-submit value of the refresh cookie (the `{}` cookie)", c.refresh_csrf_cookie_name)}),
                         );
                     }
                 }
@@ -78,11 +88,26 @@ impl JwtManager {
     /// The `security` of a protected operation with this HTTP method: one alternative per
     /// token location (the cookie with the CSRF header for the methods CSRF protects).
     pub fn openapi_security(&self, method: &str) -> Value {
+        self.security(method, false)
+    }
+
+    /// [`openapi_security`](Self::openapi_security) of a `refresh` route: the refresh cookie
+    /// and its CSRF header.
+    pub fn openapi_refresh_security(&self, method: &str) -> Value {
+        self.security(method, true)
+    }
+
+    fn security(&self, method: &str, refresh: bool) -> Value {
         let c = self.config();
         let csrf = c.cookie_csrf_protect
             && c.csrf_methods
                 .iter()
                 .any(|m| m.eq_ignore_ascii_case(method));
+        let (cookie, csrf_header) = if refresh {
+            ("refreshCookieAuth", "refreshCsrfHeader")
+        } else {
+            ("cookieAuth", "csrfHeader")
+        };
         let mut alternatives = Vec::new();
         for location in &c.token_location {
             match location {
@@ -91,9 +116,9 @@ impl JwtManager {
                     alternatives.push(json!({ name: [] }));
                 }
                 Location::Cookies if csrf => {
-                    alternatives.push(json!({"cookieAuth": [], "csrfHeader": []}))
+                    alternatives.push(json!({ cookie: [], csrf_header: [] }))
                 }
-                Location::Cookies => alternatives.push(json!({"cookieAuth": []})),
+                Location::Cookies => alternatives.push(json!({ cookie: [] })),
                 Location::QueryString => alternatives.push(json!({"queryAuth": []})),
                 _ => {}
             }
