@@ -11,9 +11,9 @@ use std::time::Duration;
 use axum_jwt_extended::{JwtManager, MemoryBlocklist, TokenOptions, FAMILY_CLAIM};
 use serde_json::json;
 
+use common::jar::Client;
 use common::{bearer, config, manager, status_json};
 use demo::{call, demo, login, tokens};
-use common::jar::Client;
 
 fn claims_of(token: &str) -> serde_json::Value {
     use base64::Engine;
