@@ -84,7 +84,10 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .expect("EXAMPLE_ADDR: cannot listen");
-    println!("asymmetric_keys listening on http://{}", listener.local_addr().expect("an address"));
+    println!(
+        "asymmetric_keys listening on http://{}",
+        listener.local_addr().expect("an address")
+    );
     axum::serve(listener, app(config(&private_pem, &public_pem)))
         .await
         .expect("serving");

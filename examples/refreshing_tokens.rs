@@ -144,12 +144,18 @@ async fn cookies_logout(State(jwt): State<JwtManager>) -> Response {
 #[tokio::main]
 async fn main() {
     // Change this! Any 32 random bytes or more: `openssl rand -hex 32`.
-    let secret = std::env::var("JWT_SECRET_KEY")
-        .unwrap_or_else(|_| "0d6c2b8e5f4a9c1e7b3d0f6a2c8e4b1d9f5a3c7e1b6d0a4f8c2e6b9d3a7f1c5e".into());
+    let secret = std::env::var("JWT_SECRET_KEY").unwrap_or_else(|_| {
+        "0d6c2b8e5f4a9c1e7b3d0f6a2c8e4b1d9f5a3c7e1b6d0a4f8c2e6b9d3a7f1c5e".into()
+    });
     let addr = std::env::var("EXAMPLE_ADDR").unwrap_or_else(|_| "127.0.0.1:5000".into());
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .expect("EXAMPLE_ADDR: cannot listen");
-    println!("refreshing_tokens listening on http://{}", listener.local_addr().expect("an address"));
-    axum::serve(listener, app(config(&secret))).await.expect("serving");
+    println!(
+        "refreshing_tokens listening on http://{}",
+        listener.local_addr().expect("an address")
+    );
+    axum::serve(listener, app(config(&secret)))
+        .await
+        .expect("serving");
 }

@@ -152,7 +152,10 @@ async fn automatic_user_loading_a_deleted_user_gets_401() {
     let users = automatic_user_loading::users();
     let mut client = TestClient::new(automatic_user_loading::app(config.clone(), users));
     let creds = json!({ "username": "batman", "password": "password" });
-    let access = member(&client.post("/login").json(&creds).send().await, "access_token");
+    let access = member(
+        &client.post("/login").json(&creds).send().await,
+        "access_token",
+    );
 
     // The same token against an app whose database no longer has user 1.
     let remaining = automatic_user_loading::users()
@@ -171,11 +174,18 @@ async fn automatic_user_loading_a_deleted_user_gets_401() {
 async fn optional_routes_anonymous_logged_in_and_invalid() {
     let mut client = TestClient::new(optional_routes::app(optional_routes::config(TEST_SECRET)));
     let creds = json!({ "username": "test", "password": "test" });
-    let access = member(&client.post("/login").json(&creds).send().await, "access_token");
+    let access = member(
+        &client.post("/login").json(&creds).send().await,
+        "access_token",
+    );
 
     for path in ["/optionally_protected", "/optionally_protected_extractor"] {
         let r = client.get(path).send().await;
-        assert_eq!(sj(&r), (200, json!({ "logged_in_as": "anonymous user" })), "{path}");
+        assert_eq!(
+            sj(&r),
+            (200, json!({ "logged_in_as": "anonymous user" })),
+            "{path}"
+        );
 
         let r = client.get(path).bearer(&access).send().await;
         assert_eq!(sj(&r), (200, json!({ "logged_in_as": "test" })), "{path}");
@@ -246,7 +256,10 @@ async fn complex_objects_identity_and_roles_come_from_the_object() {
     assert_eq!(sj(&r), (401, msg("Bad username or password")));
 
     let creds = json!({ "username": "test", "password": "test" });
-    let access = member(&client.post("/login").json(&creds).send().await, "access_token");
+    let access = member(
+        &client.post("/login").json(&creds).send().await,
+        "access_token",
+    );
     let r = client.get("/protected").bearer(&access).send().await;
     assert_eq!(
         sj(&r),
@@ -261,8 +274,9 @@ async fn complex_objects_identity_and_roles_come_from_the_object() {
 
 #[tokio::test]
 async fn refreshing_tokens_explicit_refresh_and_freshness() {
-    let mut client =
-        TestClient::new(refreshing_tokens::app(refreshing_tokens::config(TEST_SECRET)));
+    let mut client = TestClient::new(refreshing_tokens::app(refreshing_tokens::config(
+        TEST_SECRET,
+    )));
     let creds = json!({ "username": "test", "password": "test" });
     let r = client.post("/login").json(&creds).send().await;
     assert_eq!(r.status(), 200);
@@ -287,7 +301,11 @@ async fn refreshing_tokens_explicit_refresh_and_freshness() {
     // A refreshed token is not fresh.
     let r = client.get("/protected").bearer(&refreshed).send().await;
     assert_eq!(sj(&r), (200, json!({ "foo": "bar" })));
-    let r = client.get("/protected_fresh").bearer(&refreshed).send().await;
+    let r = client
+        .get("/protected_fresh")
+        .bearer(&refreshed)
+        .send()
+        .await;
     assert_eq!(sj(&r), (401, msg("Fresh token required")));
 }
 
@@ -319,7 +337,10 @@ async fn refreshing_tokens_implicit_refresh_of_cookies() {
     assert_ne!(renewed, first);
     let claims = jwt.decode_token(&renewed).unwrap();
     let lifetime = claims.exp().unwrap() - claims.iat().unwrap();
-    assert_eq!((claims.get_str("sub"), lifetime), (Some("example_user"), 3600.0));
+    assert_eq!(
+        (claims.get_str("sub"), lifetime),
+        (Some("example_user"), 3600.0)
+    );
 
     // A token in the header is never refreshed implicitly.
     let header_token = jwt.create_access_token_with("example_user", soon).unwrap();
@@ -347,7 +368,10 @@ async fn locations_header_query_string_and_json_body() {
     let r = client.get("/protected").bearer(&access).send().await;
     assert_eq!(sj(&r), (200, json!({ "foo": "bar" })));
 
-    let r = client.post(&format!("/protected?jwt={access}")).send().await;
+    let r = client
+        .post(&format!("/protected?jwt={access}"))
+        .send()
+        .await;
     assert_eq!(sj(&r), (200, json!({ "foo": "bar" })));
 
     let body = json!({ "access_token": access });
@@ -356,7 +380,10 @@ async fn locations_header_query_string_and_json_body() {
 
     let r = client.get("/only_headers").bearer(&access).send().await;
     assert_eq!(sj(&r), (200, json!({ "foo": "baz" })));
-    let r = client.get(&format!("/only_headers?jwt={access}")).send().await;
+    let r = client
+        .get(&format!("/only_headers?jwt={access}"))
+        .send()
+        .await;
     assert_eq!(sj(&r), (401, msg("Missing Authorization Header")));
 
     let r = client.post("/protected").send().await;
@@ -408,7 +435,11 @@ async fn blocklist_revoking_access_and_refresh_tokens() {
     let r = client.get("/protected").bearer(&access).send().await;
     assert_eq!(sj(&r), (200, json!({ "hello": "world" })));
 
-    let r = client.request(Method::DELETE, "/logout").bearer(&access).send().await;
+    let r = client
+        .request(Method::DELETE, "/logout")
+        .bearer(&access)
+        .send()
+        .await;
     assert_eq!(sj(&r), (200, msg("Access token successfully revoked")));
     let r = client.get("/protected").bearer(&access).send().await;
     assert_eq!(sj(&r), (401, msg("Token has been revoked")));
@@ -416,7 +447,11 @@ async fn blocklist_revoking_access_and_refresh_tokens() {
     // The refresh token still mints access tokens until it is revoked too.
     let r = client.post("/refresh").bearer(&refresh).send().await;
     assert_eq!(r.status(), 200);
-    let r = client.request(Method::DELETE, "/logout").bearer(&refresh).send().await;
+    let r = client
+        .request(Method::DELETE, "/logout")
+        .bearer(&refresh)
+        .send()
+        .await;
     assert_eq!(sj(&r), (200, msg("Refresh token successfully revoked")));
     let r = client.post("/refresh").bearer(&refresh).send().await;
     assert_eq!(sj(&r), (401, msg("Token has been revoked")));
@@ -434,7 +469,11 @@ async fn blocklist_revoking_a_whole_login() {
     let r = client.post("/login_pair").send().await;
     let other_login = member(&r, "access_token");
 
-    let r = client.request(Method::DELETE, "/logout_login").bearer(&access).send().await;
+    let r = client
+        .request(Method::DELETE, "/logout_login")
+        .bearer(&access)
+        .send()
+        .await;
     assert_eq!(sj(&r), (200, msg("Access and refresh tokens revoked")));
     let r = client.get("/protected").bearer(&access).send().await;
     assert_eq!(sj(&r), (401, msg("Token has been revoked")));
@@ -472,19 +511,28 @@ async fn changing_default_behaviors_custom_responses() {
     let r = client.get("/protected").bearer(&expired).send().await;
     assert_eq!(
         sj(&r),
-        (401, json!({ "code": "dave", "err": "I can't let you do that" }))
+        (
+            401,
+            json!({ "code": "dave", "err": "I can't let you do that" })
+        )
     );
 
     let r = client.get("/protected").send().await;
     assert_eq!(
         sj(&r),
-        (401, json!({ "code": "missing", "err": "Missing Authorization Header" }))
+        (
+            401,
+            json!({ "code": "missing", "err": "Missing Authorization Header" })
+        )
     );
 
     let r = client.get("/protected").bearer("not-a-token").send().await;
     assert_eq!(
         sj(&r),
-        (422, json!({ "code": "invalid", "err": "Not enough segments" }))
+        (
+            422,
+            json!({ "code": "invalid", "err": "Not enough segments" })
+        )
     );
 }
 
@@ -533,7 +581,10 @@ async fn asymmetric_keys_rs256_round_trip_and_hs256_refused() {
     );
     let mut client = TestClient::new(asymmetric_keys::app(config));
     let creds = json!({ "username": "test", "password": "test" });
-    let access = member(&client.post("/login").json(&creds).send().await, "access_token");
+    let access = member(
+        &client.post("/login").json(&creds).send().await,
+        "access_token",
+    );
     let header = JwtManager::new(JwtConfig::with_secret(TEST_SECRET))
         .unwrap()
         .get_unverified_jwt_headers(&access)
