@@ -27,15 +27,16 @@ if command -v rustup >/dev/null 2>&1 && ! rustup toolchain list | grep -q "^$pin
   fi
 fi
 
-# 2. redis-server, for the Redis blocklist tests (they start their own instances).
-if ! command -v redis-server >/dev/null 2>&1; then
-  say "installing redis-server"
+# 2. redis-server, for the Redis blocklist tests (they start their own instances), and the
+#    openssl command, which makes the certificates of the rediss:// test.
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+  say "installing redis-server and openssl"
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server openssl >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server openssl >/dev/null
   else
     echo "redis-server is missing and cannot be installed (not root, no sudo)" >&2
     exit 1

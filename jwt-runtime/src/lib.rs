@@ -54,10 +54,10 @@ mod rejection;
 pub mod testing;
 mod token;
 
+pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use blocklist::RedisBlocklist;
-pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
+pub use blocklist::{RedisBlocklist, RedisTimeouts};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub use blocklist::{SqlBlocklist, SqlBlocklistOptions};
@@ -84,6 +84,11 @@ pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub use openapi::JwtOpenApi;
+/// The redis crate this crate's [`RedisBlocklist`] is built on (cargo feature `redis`): build
+/// a client or connection manager of your own with it, so that the versions match.
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis;
 pub use refresh::{
     ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair, FAMILY_CLAIM,
 };

@@ -9,18 +9,37 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     port: u16,
     child: Option<Child>,
+    /// More `redis-server` arguments (they override the defaults).
+    extra: Vec<String>,
 }
 
 impl RedisServer {
     /// Starts one on a free loopback port, without persistence.
     pub fn start() -> RedisServer {
+        Self::start_with(|_| Vec::new())
+    }
+
+    /// Starts one with more arguments, made from its port (`--appendonly yes`, TLS, …).
+    #[allow(dead_code)]
+    pub fn start_with(extra: impl FnOnce(u16) -> Vec<String>) -> RedisServer {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
-        let mut server = RedisServer { port, child: None };
+        let extra = extra(port);
+        let mut server = RedisServer {
+            port,
+            child: None,
+            extra,
+        };
         server.spawn();
         server
+    }
+
+    /// Its port.
+    #[allow(dead_code)]
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// Starts it (again) on its port, and returns once it accepts connections.
@@ -37,6 +56,7 @@ impl RedisServer {
                 "--appendonly",
                 "no",
             ])
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

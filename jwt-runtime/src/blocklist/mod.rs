@@ -18,7 +18,7 @@ use std::time::Duration;
 
 pub use memory::MemoryBlocklist;
 #[cfg(feature = "redis")]
-pub use redis_store::RedisBlocklist;
+pub use redis_store::{RedisBlocklist, RedisTimeouts};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlBlocklist, SqlBlocklistOptions};
 

@@ -28,9 +28,30 @@ use crate::loaders::BoxFuture;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    client: redis::Client,
+    /// `None` when the store was given a connection manager.
+    client: Option<redis::Client>,
     conn: std::sync::Arc<OnceCell<ConnectionManager>>,
     prefix: String,
+    timeouts: RedisTimeouts,
+}
+
+/// How long the store waits for Redis: to connect, and for each answer. The manager also
+/// bounds every store call to 2 s; a request that meets a slower Redis fails closed (503).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RedisTimeouts {
+    /// Connecting (default 500 ms).
+    pub connect: Duration,
+    /// One command's answer (default 1 s).
+    pub response: Duration,
+}
+
+impl Default for RedisTimeouts {
+    fn default() -> Self {
+        RedisTimeouts {
+            connect: Duration::from_millis(500),
+            response: Duration::from_millis(1000),
+        }
+    }
 }
 
 impl std::fmt::Debug for RedisBlocklist {
@@ -58,14 +79,42 @@ return 1
 ";
 
 impl RedisBlocklist {
-    /// A store for this Redis URL (`redis://host:port/db`). Does not connect yet.
+    /// A store for this Redis URL: `redis://host:port/db`, or `rediss://host:port/db` for TLS
+    /// (cargo feature `redis-tls`; the server's certificate is checked against the Mozilla
+    /// roots — for a private CA, build the client with `redis::Client::build_with_tls` and
+    /// use [`from_client`](Self::from_client)). Does not connect yet.
     pub fn new(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(err)?;
-        Ok(RedisBlocklist {
-            client,
+        Ok(Self::from_client(client))
+    }
+
+    /// A store over a client of your own (TLS with your certificates, a Unix socket, …). Does
+    /// not connect yet.
+    pub fn from_client(client: redis::Client) -> Self {
+        RedisBlocklist {
+            client: Some(client),
             conn: std::sync::Arc::new(OnceCell::new()),
             prefix: "axum-jwt-extended:".to_owned(),
-        })
+            timeouts: RedisTimeouts::default(),
+        }
+    }
+
+    /// A store over a connection manager of your own (shared with the rest of your app; its
+    /// own timeouts and reconnection apply).
+    pub fn from_connection_manager(conn: ConnectionManager) -> Self {
+        RedisBlocklist {
+            client: None,
+            conn: std::sync::Arc::new(OnceCell::new_with(Some(conn))),
+            prefix: "axum-jwt-extended:".to_owned(),
+            timeouts: RedisTimeouts::default(),
+        }
+    }
+
+    /// Sets the connect and response timeouts of the connection this store makes (not of a
+    /// connection manager you gave it).
+    pub fn with_timeouts(mut self, timeouts: RedisTimeouts) -> Self {
+        self.timeouts = timeouts;
+        self
     }
 
     /// Uses another key prefix (default `axum-jwt-extended:`).
@@ -79,11 +128,15 @@ impl RedisBlocklist {
             .conn
             .get_or_try_init(|| async {
                 let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Duration::from_millis(500))
-                    .set_response_timeout(Duration::from_millis(1000))
+                    .set_connection_timeout(self.timeouts.connect)
+                    .set_response_timeout(self.timeouts.response)
                     .set_number_of_retries(1)
                     .set_max_delay(200);
-                ConnectionManager::new_with_config(self.client.clone(), config)
+                let client = self
+                    .client
+                    .clone()
+                    .ok_or_else(|| StoreError::new("redis: no client"))?;
+                ConnectionManager::new_with_config(client, config)
                     .await
                     .map_err(err)
             })
