@@ -67,15 +67,206 @@ fn users() -> Users {
     Arc::new(list.into_iter().map(|u| (u.username.clone(), u)).collect())
 }
 
+/// Where the users live: in memory, or in a `users` table (`DATABASE_URL`).
+#[derive(Clone)]
+enum UserStore {
+    Memory(Users),
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    Sql(db::Database),
+}
+
+impl UserStore {
+    async fn find(&self, username: &str) -> Result<Option<User>, String> {
+        match self {
+            UserStore::Memory(users) => Ok(users.get(username).cloned()),
+            #[cfg(any(feature = "sqlite", feature = "postgres"))]
+            UserStore::Sql(db) => db.find(username).await,
+        }
+    }
+}
+
+/// The demo on a database: the `users` table (created and seeded when missing) and the
+/// revocations in the SQL store, on one pool.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod db {
+    use std::str::FromStr;
+
+    use axum_jwt_extended::{sqlx, SqlBlocklist, SqlBlocklistOptions};
+
+    use super::User;
+
+    #[derive(Clone)]
+    pub enum Database {
+        #[cfg(feature = "sqlite")]
+        Sqlite(sqlx::SqlitePool),
+        #[cfg(feature = "postgres")]
+        Postgres(sqlx::PgPool),
+    }
+
+    /// Errors name what failed, never the URL (it may hold a password).
+    fn failed(what: &str) -> impl Fn(sqlx::Error) -> String + '_ {
+        move |e| format!("database: {what}: {}", kind(&e))
+    }
+
+    fn kind(e: &sqlx::Error) -> &'static str {
+        match e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => "cannot reach the database",
+            sqlx::Error::Database(_) => "the database refused the statement",
+            sqlx::Error::Configuration(_) => "invalid DATABASE_URL",
+            _ => "database error",
+        }
+    }
+
+    impl Database {
+        /// `sqlite://PATH` (the file is created when missing) or `postgres://…`.
+        pub async fn connect(url: &str) -> Result<Database, String> {
+            #[cfg(feature = "sqlite")]
+            if url.starts_with("sqlite:") {
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(failed("DATABASE_URL"))?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(std::time::Duration::from_secs(5));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .connect_with(options)
+                    .await
+                    .map_err(failed("connecting"))?;
+                return Ok(Database::Sqlite(pool));
+            }
+            #[cfg(feature = "postgres")]
+            if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .acquire_timeout(std::time::Duration::from_secs(5))
+                    .connect(url)
+                    .await
+                    .map_err(failed("connecting"))?;
+                return Ok(Database::Postgres(pool));
+            }
+            Err(
+                "DATABASE_URL must be sqlite://PATH or postgres://… (and the demo built with \
+                 that database's feature: --features sqlite,postgres)"
+                    .into(),
+            )
+        }
+
+        /// Creates the `users` table when missing and adds the demo users that are not in it
+        /// (existing rows are kept: a restart loses nothing).
+        pub async fn seed(&self, users: &[User]) -> Result<(), String> {
+            let create = "CREATE TABLE IF NOT EXISTS users (\
+                          username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, roles TEXT NOT NULL)";
+            match self {
+                #[cfg(feature = "sqlite")]
+                Database::Sqlite(pool) => {
+                    sqlx::query(create)
+                        .execute(pool)
+                        .await
+                        .map_err(failed("creating users"))?;
+                    for u in users {
+                        sqlx::query(
+                            "INSERT INTO users (username, password_hash, roles) \
+                                     VALUES (?1, ?2, ?3) ON CONFLICT (username) DO NOTHING",
+                        )
+                        .bind(&u.username)
+                        .bind(&u.password_hash)
+                        .bind(roles_text(u))
+                        .execute(pool)
+                        .await
+                        .map_err(failed("seeding users"))?;
+                    }
+                }
+                #[cfg(feature = "postgres")]
+                Database::Postgres(pool) => {
+                    // One process at a time creates the table (several may start at once).
+                    let mut tx = pool.begin().await.map_err(failed("creating users"))?;
+                    sqlx::query("SELECT pg_advisory_xact_lock(7305)")
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(failed("creating users"))?;
+                    sqlx::query(create)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(failed("creating users"))?;
+                    for u in users {
+                        sqlx::query(
+                            "INSERT INTO users (username, password_hash, roles) \
+                                     VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING",
+                        )
+                        .bind(&u.username)
+                        .bind(&u.password_hash)
+                        .bind(roles_text(u))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(failed("seeding users"))?;
+                    }
+                    tx.commit().await.map_err(failed("seeding users"))?;
+                }
+            }
+            Ok(())
+        }
+
+        pub async fn find(&self, username: &str) -> Result<Option<User>, String> {
+            let row: Option<(String, String, String)> = match self {
+                #[cfg(feature = "sqlite")]
+                Database::Sqlite(pool) => sqlx::query_as(
+                    "SELECT username, password_hash, roles FROM users WHERE username = ?1",
+                )
+                .bind(username)
+                .fetch_optional(pool)
+                .await
+                .map_err(failed("reading a user"))?,
+                #[cfg(feature = "postgres")]
+                Database::Postgres(pool) => sqlx::query_as(
+                    "SELECT username, password_hash, roles FROM users WHERE username = $1",
+                )
+                .bind(username)
+                .fetch_optional(pool)
+                .await
+                .map_err(failed("reading a user"))?,
+            };
+            Ok(row.map(|(username, password_hash, roles)| User {
+                username,
+                password_hash,
+                roles: serde_json::from_str(&roles).unwrap_or_default(),
+            }))
+        }
+
+        /// The SQL blocklist store, on the same pool.
+        pub async fn blocklist(&self) -> Result<SqlBlocklist, String> {
+            let store = match self {
+                #[cfg(feature = "sqlite")]
+                Database::Sqlite(pool) => {
+                    SqlBlocklist::from_sqlite_pool(pool.clone(), SqlBlocklistOptions::new()).await
+                }
+                #[cfg(feature = "postgres")]
+                Database::Postgres(pool) => {
+                    SqlBlocklist::from_pg_pool(pool.clone(), SqlBlocklistOptions::new()).await
+                }
+            };
+            store.map_err(|e| format!("database: the blocklist table: {e}"))
+        }
+    }
+
+    fn roles_text(u: &User) -> String {
+        serde_json::to_string(&u.roles).unwrap_or_else(|_| "[]".into())
+    }
+}
+
 /// At most this many password checks run at once, each on the blocking pool: a flood of
 /// logins waits its turn instead of stalling the async workers that serve every other route.
 const CONCURRENT_HASHES: usize = 2;
 
 /// Checks a password (argon2id, on the blocking pool); unknown users cost the same as known
 /// ones.
-async fn authenticate(app: &AppState, username: &str, password: String) -> Option<User> {
-    let user = app.users.get(username).cloned();
-    let _permit = app.hashing.acquire().await.ok()?;
+/// The user with these credentials; `Err` when the user store cannot answer.
+async fn authenticate(
+    app: &AppState,
+    username: &str,
+    password: String,
+) -> Result<Option<User>, String> {
+    let user = app.users.find(username).await?;
+    let Ok(_permit) = app.hashing.acquire().await else {
+        return Ok(None);
+    };
     let hash = match &user {
         Some(u) => u.password_hash.clone(),
         None => app.dummy_hash.clone(),
@@ -83,7 +274,7 @@ async fn authenticate(app: &AppState, username: &str, password: String) -> Optio
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
-    user.filter(|_| ok)
+    Ok(user.filter(|_| ok))
 }
 
 // ---- state ---------------------------------------------------------------------------------
@@ -91,7 +282,7 @@ async fn authenticate(app: &AppState, username: &str, password: String) -> Optio
 #[derive(Clone)]
 struct AppState {
     jwt: JwtManager,
-    users: Users,
+    users: UserStore,
     /// Limits the password checks running at once.
     hashing: Arc<tokio::sync::Semaphore>,
     /// Checked against for unknown users, so that they cost what a known user costs.
@@ -177,12 +368,19 @@ async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
             "Expected a JSON object with the strings \"username\" and \"password\"",
         );
     };
-    let Some(user) = authenticate(&app, username, password.to_owned()).await else {
-        return app.error(StatusCode::UNAUTHORIZED, "Bad username or password");
+    let user = match authenticate(&app, username, password.to_owned()).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return app.error(StatusCode::UNAUTHORIZED, "Bad username or password"),
+        Err(e) => {
+            tracing::warn!("login: {e}");
+            return app.error(StatusCode::SERVICE_UNAVAILABLE, "User store unavailable");
+        }
     };
     let issue = || -> Result<Response, JwtError> {
-        // `roles` comes from the additional claims loader, as on every access token.
-        let fresh = TokenOptions::new().fresh(true);
+        // Every access token carries the user's roles, from the user store.
+        let fresh = TokenOptions::new()
+            .fresh(true)
+            .additional_claims(json!({ "roles": user.roles }));
         let (access, refresh) = if app.rotate_refresh {
             // One login family, so that a reused refresh token revokes the whole login.
             let pair = app.jwt.create_token_pair(user.username.clone(), fresh)?;
@@ -229,13 +427,22 @@ async fn refresh(State(app): State<AppState>) -> Response {
         .flatten()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
+    // Every access token carries the user's roles, read again from the user store.
+    let roles = match app.users.find(&identity).await {
+        Ok(user) => user.map(|u| u.roles).unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!("refresh: {e}");
+            return app.error(StatusCode::SERVICE_UNAVAILABLE, "User store unavailable");
+        }
+    };
+    let with_roles = TokenOptions::new().additional_claims(json!({ "roles": roles }));
     if app.rotate_refresh {
         let Ok(claims) = get_jwt() else {
             return NoJwtContext::Outside.into_response();
         };
         return match app
             .jwt
-            .rotate_refresh_token(&claims, identity, TokenOptions::new())
+            .rotate_refresh_token(&claims, identity, with_roles)
             .await
         {
             Ok(pair) => {
@@ -265,7 +472,7 @@ async fn refresh(State(app): State<AppState>) -> Response {
         };
     }
     let issue = || -> Result<Response, JwtError> {
-        let access = app.jwt.create_access_token(identity)?;
+        let access = app.jwt.create_access_token_with(identity, with_roles)?;
         let body = Json(json!({ "access_token": access }));
         if app.cookie_mode() {
             let cookies = set_access_cookies(&app.jwt, &access, CookieOptions::default())?;
@@ -536,25 +743,47 @@ async fn answer_options(req: Request, next: Next) -> Response {
 
 // ---- assembly ------------------------------------------------------------------------------
 
+/// Where revocations are kept.
+enum Revocations<'a> {
+    Memory,
+    Redis(&'a str),
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    Sql(axum_jwt_extended::SqlBlocklist),
+}
+
 fn build_manager(
     config: JwtConfig,
-    redis_url: Option<&str>,
-    users: Users,
+    revocations: Revocations<'_>,
+    users: UserStore,
 ) -> Result<JwtManager, String> {
-    let lookup_users = users.clone();
-    let claim_users = users.clone();
-    let mut builder = JwtManager::builder(config)
-        // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default),
-        // typed as the username it was minted from.
-        .user_lookup_by_identity(move |username: &String| lookup_users.get(username).cloned())
-        // Every access token carries the user's roles, the refreshed ones too.
-        .additional_claims_loader(move |username: &String| match claim_users.get(username) {
-            Some(u) => json!({ "roles": u.roles }),
-            None => json!({}),
-        });
-    builder = match redis_url {
-        Some(url) if !url.is_empty() => redis_store(builder, url)?,
-        _ => builder.blocklist(MemoryBlocklist::new()),
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    let identity_claim = config.identity_claim.clone();
+    let builder = JwtManager::builder(config);
+    // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default),
+    // typed as the username it was minted from.
+    let mut builder = match users {
+        UserStore::Memory(users) => {
+            builder.user_lookup_by_identity(move |username: &String| users.get(username).cloned())
+        }
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        UserStore::Sql(db) => {
+            builder.user_lookup_loader(move |_h: axum_jwt_extended::JwtHeader, claims: Claims| {
+                let db = db.clone();
+                let username = claims.get_str(&identity_claim).map(str::to_owned);
+                async move {
+                    match username {
+                        Some(username) => db.find(&username).await,
+                        None => Ok(None),
+                    }
+                }
+            })
+        }
+    };
+    builder = match revocations {
+        Revocations::Memory => builder.blocklist(MemoryBlocklist::new()),
+        Revocations::Redis(url) => redis_store(builder, url)?,
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        Revocations::Sql(store) => builder.blocklist(store),
     };
     builder
         .build()
@@ -574,6 +803,10 @@ fn redis_store(
 
 /// A URL without its credentials, for printing: `redis://user:p@ss@host/0` is shown as
 /// `redis://host/0`. A URL that does not parse is not shown at all.
+#[cfg_attr(
+    not(any(feature = "redis", feature = "sqlite", feature = "postgres")),
+    allow(dead_code)
+)]
 pub fn shown_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
@@ -632,6 +865,9 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
 pub struct Options {
     /// `REDIS_URL`: keep revocations in Redis.
     pub redis_url: Option<String>,
+    /// `DATABASE_URL`: users and revocations in this database (`sqlite://PATH`,
+    /// `postgres://…`).
+    pub database_url: Option<String>,
     /// `DEMO_IMPLICIT_REFRESH_SECONDS`: refresh access cookies that expire within this window.
     pub implicit_refresh: Option<std::time::Duration>,
     /// `DEMO_ROTATE_REFRESH=true`: rotate refresh tokens, with reuse detection.
@@ -660,29 +896,77 @@ impl Options {
         };
         Ok(Options {
             redis_url: lookup("REDIS_URL"),
+            database_url: lookup("DATABASE_URL"),
             implicit_refresh,
             rotate_refresh,
         })
     }
 }
 
-/// The demo's router for this configuration.
+/// The demo's router for this configuration, with users in memory (and revocations in memory
+/// or Redis). [`start`] also takes `DATABASE_URL`.
 pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
-    let users = users();
-    let jwt = build_manager(config, options.redis_url.as_deref(), users.clone())?;
+    if options.database_url.is_some() {
+        return Err("DATABASE_URL needs the demo's start()".into());
+    }
+    let users = UserStore::Memory(users());
+    let revocations = match options.redis_url.as_deref() {
+        Some(url) if !url.is_empty() => Revocations::Redis(url),
+        _ => Revocations::Memory,
+    };
+    let jwt = build_manager(config, revocations, users.clone())?;
+    assemble(jwt, users, options)
+}
+
+/// The demo's router for this configuration: with `DATABASE_URL`, users in its `users` table
+/// and revocations in its SQL store; otherwise as [`demo`].
+pub async fn start(config: JwtConfig, options: &Options) -> Result<Router, String> {
+    let Some(url) = options.database_url.as_deref().filter(|u| !u.is_empty()) else {
+        return demo(
+            config,
+            &Options {
+                database_url: None,
+                ..options.clone()
+            },
+        );
+    };
+    on_database(config, options, url).await
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn on_database(config: JwtConfig, options: &Options, url: &str) -> Result<Router, String> {
+    let db = db::Database::connect(url).await?;
+    let seed: Vec<User> = users().values().cloned().collect();
+    db.seed(&seed).await?;
+    let store = db.blocklist().await?;
+    println!(
+        "users and revocations are kept in the database at {}",
+        shown_url(url)
+    );
+    let users = UserStore::Sql(db);
+    let jwt = build_manager(config, Revocations::Sql(store), users.clone())?;
+    assemble(jwt, users, options)
+}
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+async fn on_database(_: JwtConfig, _: &Options, _: &str) -> Result<Router, String> {
+    Err(
+        "DATABASE_URL is set but the demo was built without database support: \
+         cargo run --example demo --features sqlite,postgres"
+            .into(),
+    )
+}
+
+fn assemble(jwt: JwtManager, users: UserStore, options: &Options) -> Result<Router, String> {
     let user_lookup = jwt.user_lookup::<User>().map_err(|e| e.to_string())?;
     let state = AppState {
+        openapi: Arc::new(openapi_document(&jwt)),
         jwt,
         users,
         user_lookup,
         hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         dummy_hash: hash_password("not a password of anyone"),
         rotate_refresh: options.rotate_refresh,
-        openapi: Arc::new(Value::Null),
-    };
-    let state = AppState {
-        openapi: Arc::new(openapi_document(&state.jwt)),
-        ..state
     };
     Ok(app(state, options.implicit_refresh))
 }

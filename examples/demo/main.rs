@@ -53,7 +53,9 @@ async fn main() {
     }
     let options = app::Options::from_lookup(|name| std::env::var(name).ok())
         .unwrap_or_else(|e| fail(format!("invalid configuration: {e}")));
-    let router = app::demo(config, &options).unwrap_or_else(|e| fail(e));
+    let router = app::start(config, &options)
+        .await
+        .unwrap_or_else(|e| fail(e));
     let addr: SocketAddr = match std::env::var("DEMO_ADDR") {
         Ok(a) => a.parse().unwrap_or_else(|_| {
             fail(format!(
