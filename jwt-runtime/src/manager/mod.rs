@@ -9,6 +9,7 @@
 mod builder;
 mod create;
 mod decode;
+mod publish;
 mod respond;
 mod revoke;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 pub use builder::JwtManagerBuilder;
 pub use create::TokenIssuer;
+pub use publish::JWKS_PATH;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
 
 use crate::clock::{Clock, SystemClock};
@@ -75,6 +77,10 @@ impl JwtManager {
             clock: Arc::new(SystemClock),
             loaders: Loaders::default(),
             blocklist: None,
+            key_id: None,
+            extra_keys: Vec::new(),
+            #[cfg(feature = "jwks")]
+            jwks: None,
         }
     }
 
