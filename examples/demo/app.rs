@@ -165,7 +165,16 @@ fn login_body(body: &Value) -> Option<(&str, &str)> {
     Some((field("username")?, field("password")?))
 }
 
+/// A service that verifies tokens against another's keys (`JWT_JWKS_URL`) mints none.
+fn verifier_only(app: &AppState) -> Option<Response> {
+    (!app.jwt.can_sign())
+        .then(|| app.error(StatusCode::NOT_IMPLEMENTED, "This service only verifies tokens"))
+}
+
 async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
+    if let Some(refused) = verifier_only(&app) {
+        return refused;
+    }
     let DemoJson(body) = body;
     let Some((username, password)) = login_body(&body) else {
         return app.error(
@@ -212,6 +221,9 @@ async fn fresh() -> Result<Json<Value>, NoJwtContext> {
 
 #[jwt_required(refresh)]
 async fn refresh(State(app): State<AppState>) -> Response {
+    if let Some(refused) = verifier_only(&app) {
+        return refused;
+    }
     // The demo's identities are user names: the additional claims loader adds their roles.
     let identity = get_jwt_identity()
         .ok()
@@ -325,6 +337,11 @@ async fn admin(State(app): State<AppState>) -> Response {
     app.jwt.message_response(StatusCode::OK, "Welcome, admin")
 }
 
+/// `GET /.well-known/jwks.json`: the public keys that verify here (404 with HMAC only).
+async fn jwks(State(app): State<AppState>) -> Response {
+    app.jwt.jwks_response()
+}
+
 /// `OPTIONS` on any route is answered without a token, as flask-jwt-extended exempts it.
 async fn answer_options(req: Request, next: Next) -> Response {
     if req.method() == Method::OPTIONS {
@@ -339,11 +356,11 @@ async fn answer_options(req: Request, next: Next) -> Response {
 
 // ---- assembly ------------------------------------------------------------------------------
 
-fn build_manager(
+fn manager_builder(
     config: JwtConfig,
     redis_url: Option<&str>,
     users: Users,
-) -> Result<JwtManager, String> {
+) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     let lookup_users = users.clone();
     let claim_users = users.clone();
     let mut builder = JwtManager::builder(config)
@@ -359,9 +376,7 @@ fn build_manager(
         Some(url) if !url.is_empty() => redis_store(builder, url)?,
         _ => builder.blocklist(MemoryBlocklist::new()),
     };
-    builder
-        .build()
-        .map_err(|e| format!("invalid configuration: {e}"))
+    Ok(builder)
 }
 
 #[cfg(feature = "redis")]
@@ -419,14 +434,36 @@ fn app(state: AppState) -> Router {
         .nest("/api", api)
         .route("/whoami", get(whoami))
         .route("/admin", get(admin))
+        .route("/.well-known/jwks.json", get(jwks))
         .layer(middleware::from_fn(answer_options))
         .with_state(state)
 }
 
-/// The demo's router for this configuration (`redis_url`: keep revocations in Redis).
+/// The demo's router for this configuration (`redis_url`: keep revocations in Redis). A
+/// configuration with `JWT_JWKS_URL` needs [`demo_async`], which fetches the JWK Set.
+#[allow(dead_code)] // the tests' entry point (`main.rs` uses `demo_async`)
 pub fn demo(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String> {
     let users = users();
-    let jwt = build_manager(config, redis_url, users.clone())?;
+    let jwt = manager_builder(config, redis_url, users.clone())?
+        .build()
+        .map_err(|e| format!("invalid configuration: {e}"))?;
+    router(jwt, users)
+}
+
+/// As [`demo`], fetching the JWK Set of `JWT_JWKS_URL` first when it is set (cargo feature
+/// `jwks`); the set is then kept fresh in the background.
+pub async fn demo_async(config: JwtConfig, redis_url: Option<&str>) -> Result<Router, String> {
+    let users = users();
+    let builder = manager_builder(config, redis_url, users.clone())?;
+    #[cfg(feature = "jwks")]
+    let jwt = builder.build_async().await;
+    #[cfg(not(feature = "jwks"))]
+    let jwt = builder.build();
+    let jwt = jwt.map_err(|e| format!("invalid configuration: {e}"))?;
+    router(jwt, users)
+}
+
+fn router(jwt: JwtManager, users: Users) -> Result<Router, String> {
     let user_lookup = jwt.user_lookup::<User>().map_err(|e| e.to_string())?;
     Ok(app(AppState {
         jwt,
