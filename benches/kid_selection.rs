@@ -125,7 +125,9 @@ fn main() {
     };
     let variants = variants();
     if let Some(only) = arg("--only") {
-        let iters = arg("--iters").and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        let iters = arg("--iters")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(10_000);
         let v = variants
             .iter()
             .find(|v| v.name == only)

@@ -110,7 +110,14 @@ async fn a_demo_verifying_against_another_demos_jwk_set() {
     );
     let (access, refresh) = tokens(&login(&issuer, "admin", "adminpass").await);
     let a = bearer(&access);
-    let r = call(&verifier, "GET", "/protected", &[("Authorization", &a)], None).await;
+    let r = call(
+        &verifier,
+        "GET",
+        "/protected",
+        &[("Authorization", &a)],
+        None,
+    )
+    .await;
     assert_eq!(status_json(&r), (200, json!({"logged_in_as": "admin"})));
     let r = call(&verifier, "GET", "/admin", &[("Authorization", &a)], None).await;
     assert_eq!(r.status, 200);
@@ -132,7 +139,14 @@ async fn a_demo_verifying_against_another_demos_jwk_set() {
     // A token from elsewhere (HMAC, no kid): 422, not 5xx.
     let other = demo::demo(&[]);
     let (hs, _) = tokens(&login(&other, "admin", "adminpass").await);
-    let r = call(&verifier, "GET", "/protected", &[("Authorization", &bearer(&hs))], None).await;
+    let r = call(
+        &verifier,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer(&hs))],
+        None,
+    )
+    .await;
     assert_eq!(r.status, 422);
     server.abort();
 }
@@ -264,7 +278,10 @@ async fn rotation_across_real_processes() {
         Some(json!({"username": "testuser", "password": "testpass"})),
     )
     .await;
-    assert_eq!((status, body), (501, msg("This service only verifies tokens")));
+    assert_eq!(
+        (status, body),
+        (501, msg("This service only verifies tokens"))
+    );
     let token_a = login_at(issuer_addr).await;
     assert_eq!(protected(verifier_addr, &token_a).await, ok);
 
@@ -274,14 +291,24 @@ async fn rotation_across_real_processes() {
     assert_eq!(protected(verifier_addr, &token_a).await, ok);
 
     // Phase 2: the issuer signs with B and keeps A as retired; both verify.
-    let issuer = start(&bin, issuer_addr, &issuer_env(RSA2_PRIVATE, RSA2_PUBLIC, RSA_PUBLIC)).await;
+    let issuer = start(
+        &bin,
+        issuer_addr,
+        &issuer_env(RSA2_PRIVATE, RSA2_PUBLIC, RSA_PUBLIC),
+    )
+    .await;
     let token_b = login_at(issuer_addr).await;
     assert_eq!(protected(verifier_addr, &token_b).await, ok);
     assert_eq!(protected(verifier_addr, &token_a).await, ok);
     drop(issuer);
 
     // Phase 3: A is retired for good; the verifier learns it without a restart.
-    let _issuer = start(&bin, issuer_addr, &issuer_env(RSA2_PRIVATE, RSA2_PUBLIC, "")).await;
+    let _issuer = start(
+        &bin,
+        issuer_addr,
+        &issuer_env(RSA2_PRIVATE, RSA2_PUBLIC, ""),
+    )
+    .await;
     let mut refused = None;
     for _ in 0..100 {
         let r = protected(verifier_addr, &token_a).await;

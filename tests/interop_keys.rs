@@ -115,7 +115,12 @@ fn app(jwt: &JwtManager) -> Router {
 }
 
 async fn who(jwt: &JwtManager, token: &str) -> (u16, Value) {
-    let r = get_req(&app(jwt), "/protected", &[("Authorization", &bearer(token))]).await;
+    let r = get_req(
+        &app(jwt),
+        "/protected",
+        &[("Authorization", &bearer(token))],
+    )
+    .await;
     status_json(&r)
 }
 
@@ -138,8 +143,10 @@ async fn flask_jwt_extended_and_us_both_ways() {
     for (alg, private, public) in PAIRS {
         let config = json!({"JWT_ALGORITHM": format!("{alg:?}"), "JWT_PRIVATE_KEY": private,
                             "JWT_PUBLIC_KEY": public});
-        ops.push(json!({"op": "create_access_token", "identity": format!("flask-{alg:?}"),
-                        "config": config}));
+        ops.push(
+            json!({"op": "create_access_token", "identity": format!("flask-{alg:?}"),
+                        "config": config}),
+        );
     }
     let minted = py("fje_tool.py", &ops);
     let mut decodes = Vec::new();
@@ -181,15 +188,21 @@ async fn pyjwt_signs_with_a_kid_and_we_select_the_key() {
     };
     let mut ops = Vec::new();
     for (alg, private, public) in PAIRS {
-        ops.push(json!({"op": "sign", "alg": format!("{alg:?}"), "private_pem": private,
+        ops.push(
+            json!({"op": "sign", "alg": format!("{alg:?}"), "private_pem": private,
                         "claims": claims(&format!("py-{alg:?}")),
-                        "headers": {"kid": kid(public, alg)}}));
+                        "headers": {"kid": kid(public, alg)}}),
+        );
     }
     // Signed by the RSA key A, naming the EC key: refused (the EC key's alg is ES256).
-    ops.push(json!({"op": "sign", "alg": "RS256", "private_pem": RSA_PRIVATE,
-                    "claims": claims("x"), "headers": {"kid": kid(EC_PUBLIC, Algorithm::ES256)}}));
-    ops.push(json!({"op": "sign", "alg": "ES256", "private_pem": EC_PRIVATE,
-                    "claims": claims("x"), "headers": {"kid": "somebody-else"}}));
+    ops.push(
+        json!({"op": "sign", "alg": "RS256", "private_pem": RSA_PRIVATE,
+                    "claims": claims("x"), "headers": {"kid": kid(EC_PUBLIC, Algorithm::ES256)}}),
+    );
+    ops.push(
+        json!({"op": "sign", "alg": "ES256", "private_pem": EC_PRIVATE,
+                    "claims": claims("x"), "headers": {"kid": "somebody-else"}}),
+    );
     let tokens = py("pyjwt_keys.py", &ops);
     for ((alg, _, _), t) in PAIRS.into_iter().zip(&tokens) {
         assert_eq!(
@@ -227,8 +240,10 @@ async fn pyjwk_client_reads_our_jwk_set_and_verifies_our_tokens() {
         let server = tokio::spawn(async move { axum::serve(listener, router).await });
         let token = jwt.create_access_token(format!("ours-{alg:?}")).unwrap();
         let set = jwt.jwks();
-        let mut ops = vec![json!({"op": "verify_with_jwks_url", "url": url, "token": token,
-                                  "algorithms": [format!("{alg:?}")]})];
+        let mut ops = vec![
+            json!({"op": "verify_with_jwks_url", "url": url, "token": token,
+                                  "algorithms": [format!("{alg:?}")]}),
+        ];
         for k in set["keys"].as_array().unwrap() {
             ops.push(json!({"op": "thumbprint", "jwk": k}));
         }
@@ -254,10 +269,18 @@ async fn a_jwk_set_built_by_pyjwt_is_accepted_by_our_remote_verifier() {
         {"public_pem": EC_PUBLIC, "alg": "ES256", "kid": "py-ec"},
         {"public_pem": ED_PUBLIC, "alg": "EdDSA"},
     ]);
-    let built = py_async("pyjwt_keys.py", vec![json!({"op": "to_jwks", "keys": keys})]).await;
+    let built = py_async(
+        "pyjwt_keys.py",
+        vec![json!({"op": "to_jwks", "keys": keys})],
+    )
+    .await;
     let set = built[0]["jwks"].clone();
     let ed_thumbprint = built[0]["thumbprints"][2].as_str().unwrap().to_owned();
-    let kids = ["py-rsa".to_owned(), "py-ec".to_owned(), ed_thumbprint.clone()];
+    let kids = [
+        "py-rsa".to_owned(),
+        "py-ec".to_owned(),
+        ed_thumbprint.clone(),
+    ];
 
     let served = set.clone();
     let jwks_app = Router::new().route(
@@ -280,8 +303,10 @@ async fn a_jwk_set_built_by_pyjwt_is_accepted_by_our_remote_verifier() {
 
     let mut ops = Vec::new();
     for ((alg, private, _), kid) in PAIRS.into_iter().zip(&kids) {
-        ops.push(json!({"op": "sign", "alg": format!("{alg:?}"), "private_pem": private,
-                        "claims": claims(&format!("py-{alg:?}")), "headers": {"kid": kid}}));
+        ops.push(
+            json!({"op": "sign", "alg": format!("{alg:?}"), "private_pem": private,
+                        "claims": claims(&format!("py-{alg:?}")), "headers": {"kid": kid}}),
+        );
     }
     let tokens = py_async("pyjwt_keys.py", ops).await;
     for ((alg, _, _), t) in PAIRS.into_iter().zip(&tokens) {

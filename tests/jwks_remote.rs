@@ -332,7 +332,9 @@ async fn limits_and_refused_keys() {
     server.publish(json!({"keys": [], "pad": "x".repeat(4096)}));
     let mut small = options(Duration::from_secs(10));
     small.max_bytes = 2048;
-    let err = JwksClient::fetch_with(&server.url, small).await.unwrap_err();
+    let err = JwksClient::fetch_with(&server.url, small)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("larger than 2048 bytes"), "{err}");
     server.publish(json!({"not": "a set"}));
     let err = JwksClient::fetch(&server.url).await.unwrap_err();
@@ -342,9 +344,11 @@ async fn limits_and_refused_keys() {
     assert!(err.to_string().contains("no usable"), "{err}");
     server.issuer.mode.store(2, Ordering::SeqCst);
     let started = std::time::Instant::now();
-    assert!(JwksClient::fetch_with(&server.url, options(Duration::from_secs(1)))
-        .await
-        .is_err());
+    assert!(
+        JwksClient::fetch_with(&server.url, options(Duration::from_secs(1)))
+            .await
+            .is_err()
+    );
     assert!(started.elapsed() < Duration::from_millis(2500));
     server.task.abort();
 }
@@ -373,7 +377,10 @@ async fn jwt_jwks_url_and_build_async() {
         .await
         .unwrap();
     let token = a.create_access_token("alice").unwrap();
-    assert_eq!(jwt.decode_token(&token).unwrap().get_str("sub"), Some("alice"));
+    assert_eq!(
+        jwt.decode_token(&token).unwrap().get_str("sub"),
+        Some("alice")
+    );
     assert!(jwt.create_access_token("x").is_err());
     // An unreachable or malformed URL stops the start-up.
     server.task.abort();

@@ -8,8 +8,8 @@ mod common;
 use axum::routing::get;
 use axum::{Json, Router};
 use axum_jwt_extended::{
-    get_jwt_header, get_jwt_identity, jwt_required, Algorithm, JwtConfig, JwtManager,
-    NoJwtContext, PemKey, Secret, TokenOptions,
+    get_jwt_header, get_jwt_identity, jwt_required, Algorithm, JwtConfig, JwtManager, NoJwtContext,
+    PemKey, Secret, TokenOptions,
 };
 use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
@@ -102,7 +102,10 @@ async fn hmac_tokens_stay_without_kid_and_publish_nothing() {
     assert_eq!(status_json(&r), (404, msg("No public keys")));
     // Without any kid configured, a token's kid is not looked at (flask-jwt-extended's way).
     let t = jwt
-        .create_access_token_with("alice", TokenOptions::new().additional_headers(json!({"kid": "x"})))
+        .create_access_token_with(
+            "alice",
+            TokenOptions::new().additional_headers(json!({"kid": "x"})),
+        )
         .unwrap();
     assert_eq!(with_token(&jwt, &t).await.status, 200);
 }
@@ -135,7 +138,12 @@ async fn asymmetric_tokens_carry_the_thumbprint_and_the_set_publishes_it() {
         let k = &keys[0];
         assert_eq!(
             (&k["kty"], &k["kid"], &k["alg"], &k["use"]),
-            (&json!(kty), &json!(thumb), &json!(format!("{alg:?}")), &json!("sig"))
+            (
+                &json!(kty),
+                &json!(thumb),
+                &json!(format!("{alg:?}")),
+                &json!("sig")
+            )
         );
         let members: Vec<&str> = k.as_object().unwrap().keys().map(String::as_str).collect();
         let expected: &[&str] = match kty {
@@ -217,7 +225,10 @@ async fn a_retired_key_verifies_by_kid_only() {
     let invalid = |m: &str| (422, msg(m));
     // An unknown kid: 422, no key tried.
     let t = foreign(Algorithm::RS256, Some("nope"), &a);
-    assert_eq!(status_json(&with_token(&jwt, &t).await), invalid("Unknown key id"));
+    assert_eq!(
+        status_json(&with_token(&jwt, &t).await),
+        invalid("Unknown key id")
+    );
     // Signed by A but naming B: B alone is tried.
     let t = foreign(Algorithm::RS256, Some(&kid_b), &a);
     assert_eq!(
@@ -260,7 +271,8 @@ async fn a_retired_key_of_another_family_keeps_its_own_algorithm() {
     let old = manager(asym(Algorithm::RS256, RSA_PRIVATE, RSA_PUBLIC));
     let old_token = old.create_access_token("old").unwrap();
     let mut c = asym(Algorithm::ES256, EC2_PRIVATE, EC2_PUBLIC);
-    c.retired_public_keys = PemKey::split_concatenated(&format!("{RSA_PUBLIC}{ED_PUBLIC}")).unwrap();
+    c.retired_public_keys =
+        PemKey::split_concatenated(&format!("{RSA_PUBLIC}{ED_PUBLIC}")).unwrap();
     let jwt = manager(c);
     assert_eq!(with_token(&jwt, &old_token).await.json()["identity"], "old");
     let algs: Vec<Value> = jwt.jwks()["keys"]
@@ -273,7 +285,10 @@ async fn a_retired_key_of_another_family_keeps_its_own_algorithm() {
     // An RS256 token without kid meets the current (ES256) key: its alg is not allowed.
     let a = EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap();
     let r = with_token(&jwt, &foreign(Algorithm::RS256, None, &a)).await;
-    assert_eq!(status_json(&r), (422, msg("The specified alg value is not allowed")));
+    assert_eq!(
+        status_json(&r),
+        (422, msg("The specified alg value is not allowed"))
+    );
     // The retired Ed25519 key verifies EdDSA tokens naming it.
     let ed = manager(asym(Algorithm::EdDSA, ED_PRIVATE, ED_PUBLIC));
     let t = ed.create_access_token("ed").unwrap();
@@ -301,7 +316,11 @@ async fn retired_keys_from_the_environment() {
     let t = old.create_access_token("old").unwrap();
     assert_eq!(with_token(&jwt, &t).await.json()["identity"], "old");
 
-    for bad in ["not a key", "-----BEGIN PUBLIC KEY-----\nAAAA\n", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"] {
+    for bad in [
+        "not a key",
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n",
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+    ] {
         let err = JwtConfig::from_lookup(|name| {
             (name == "JWT_RETIRED_PUBLIC_KEYS").then(|| bad.to_owned())
         })
@@ -315,7 +334,10 @@ async fn retired_keys_from_the_environment() {
     // The same key twice.
     let mut c = asym(Algorithm::RS256, RSA_PRIVATE, RSA_PUBLIC);
     c.retired_public_keys = vec![PemKey::from(RSA_PUBLIC)];
-    assert_eq!(JwtManager::new(c).unwrap_err().option(), "JWT_RETIRED_PUBLIC_KEYS");
+    assert_eq!(
+        JwtManager::new(c).unwrap_err().option(),
+        "JWT_RETIRED_PUBLIC_KEYS"
+    );
 }
 
 #[tokio::test]
@@ -346,16 +368,31 @@ async fn hmac_key_sets_with_explicit_kids() {
         foreign(alg, kid, &EncodingKey::from_secret(secret.as_bytes()))
     };
     let cases = [
-        (sign(OLD, Algorithm::HS256, None), "Signature verification failed"),
+        (
+            sign(OLD, Algorithm::HS256, None),
+            "Signature verification failed",
+        ),
         (sign(OLD, Algorithm::HS256, Some("k3")), "Unknown key id"),
-        (sign(OLD, Algorithm::HS256, Some("k2")), "Signature verification failed"),
-        (sign(OLD, Algorithm::HS512, Some("k1")), "The specified alg value is not allowed"),
+        (
+            sign(OLD, Algorithm::HS256, Some("k2")),
+            "Signature verification failed",
+        ),
+        (
+            sign(OLD, Algorithm::HS512, Some("k1")),
+            "The specified alg value is not allowed",
+        ),
     ];
     for (t, m) in cases {
-        assert_eq!(status_json(&with_token(&jwt, &t).await), (422, msg(m)), "{m}");
+        assert_eq!(
+            status_json(&with_token(&jwt, &t).await),
+            (422, msg(m)),
+            "{m}"
+        );
     }
     assert_eq!(
-        with_token(&jwt, &sign(NEW, Algorithm::HS256, None)).await.status,
+        with_token(&jwt, &sign(NEW, Algorithm::HS256, None))
+            .await
+            .status,
         200
     );
 

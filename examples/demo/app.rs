@@ -167,8 +167,12 @@ fn login_body(body: &Value) -> Option<(&str, &str)> {
 
 /// A service that verifies tokens against another's keys (`JWT_JWKS_URL`) mints none.
 fn verifier_only(app: &AppState) -> Option<Response> {
-    (!app.jwt.can_sign())
-        .then(|| app.error(StatusCode::NOT_IMPLEMENTED, "This service only verifies tokens"))
+    (!app.jwt.can_sign()).then(|| {
+        app.error(
+            StatusCode::NOT_IMPLEMENTED,
+            "This service only verifies tokens",
+        )
+    })
 }
 
 async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {

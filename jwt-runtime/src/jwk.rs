@@ -55,7 +55,9 @@ pub(crate) fn public_members(
                 _ => return Err(KeyError::new("unsupported elliptic curve")),
             };
             if curve_of(alg) != Some(crv) {
-                return Err(KeyError::new(format!("a {crv} key cannot be used with {alg:?}")));
+                return Err(KeyError::new(format!(
+                    "a {crv} key cannot be used with {alg:?}"
+                )));
             }
             m.insert("kty".into(), string("EC"));
             m.insert("crv".into(), string(crv));
@@ -235,7 +237,10 @@ mod tests {
             Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
         );
         let imported = import(&jwk, Algorithm::HS256).unwrap();
-        assert_eq!((imported.kid.as_str(), imported.alg), ("2011-04-29", Algorithm::RS256));
+        assert_eq!(
+            (imported.kid.as_str(), imported.alg),
+            ("2011-04-29", Algorithm::RS256)
+        );
     }
 
     #[test]
@@ -262,7 +267,11 @@ mod tests {
             assert!(ed(bad.clone()).is_err(), "{bad}");
         }
         assert!(import(&json!({"kty": "oct", "k": "AAAA"}), Algorithm::HS256).is_err());
-        assert!(import(&json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"}), Algorithm::RS256).is_err());
+        assert!(import(
+            &json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"}),
+            Algorithm::RS256
+        )
+        .is_err());
         assert!(import(&json!("nope"), Algorithm::RS256).is_err());
     }
 }

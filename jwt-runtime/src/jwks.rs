@@ -305,7 +305,11 @@ fn max_age(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
             return Some(Duration::ZERO);
         }
         if let Some(n) = lower.strip_prefix("max-age=") {
-            found = n.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+            found = n
+                .trim_matches('"')
+                .parse::<u64>()
+                .ok()
+                .map(Duration::from_secs);
         }
     }
     found

@@ -92,7 +92,7 @@ pub mod __private {
     pub use crate::loaders::probe;
 }
 pub use manager::{
-    DecodeOptions, JWKS_PATH, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
-    TokenIssuer,
+    DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
+    TokenIssuer, JWKS_PATH,
 };
 pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};

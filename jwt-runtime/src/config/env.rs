@@ -105,21 +105,30 @@ pub(super) fn from_lookup(
         ("JWT_JWKS_MAX_AGE", &mut c.jwks_max_age),
         ("JWT_JWKS_REFRESH_FLOOR", &mut c.jwks_refresh_floor),
         ("JWT_JWKS_REFRESH_CEILING", &mut c.jwks_refresh_ceiling),
-        ("JWT_JWKS_UNKNOWN_KID_INTERVAL", &mut c.jwks_unknown_kid_interval),
+        (
+            "JWT_JWKS_UNKNOWN_KID_INTERVAL",
+            &mut c.jwks_unknown_kid_interval,
+        ),
         ("JWT_JWKS_TIMEOUT", &mut c.jwks_timeout),
         ("JWT_DECODE_LEEWAY", &mut c.decode_leeway),
     ];
     for (name, slot) in seconds {
         if let Some(v) = get(name) {
             let secs: u64 = v.trim().parse().map_err(|_| {
-                ConfigError::new(name, format!("expected a whole number of seconds, got {v:?}"))
+                ConfigError::new(
+                    name,
+                    format!("expected a whole number of seconds, got {v:?}"),
+                )
             })?;
             *slot = Duration::from_secs(secs);
         }
     }
     if let Some(v) = get("JWT_JWKS_MAX_BYTES") {
         c.jwks_max_bytes = v.trim().parse().map_err(|_| {
-            ConfigError::new("JWT_JWKS_MAX_BYTES", format!("expected a number of bytes, got {v:?}"))
+            ConfigError::new(
+                "JWT_JWKS_MAX_BYTES",
+                format!("expected a number of bytes, got {v:?}"),
+            )
         })?;
     }
     if let Some(v) = get("JWT_ALGORITHM") {

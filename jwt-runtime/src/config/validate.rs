@@ -117,7 +117,10 @@ fn jwks(c: &JwtConfig) -> Result<(), ConfigError> {
         }
     }
     if c.jwks_refresh_floor.is_zero() {
-        return Err(ConfigError::new("JWT_JWKS_REFRESH_FLOOR", "must be at least 1 second"));
+        return Err(ConfigError::new(
+            "JWT_JWKS_REFRESH_FLOOR",
+            "must be at least 1 second",
+        ));
     }
     if c.jwks_refresh_ceiling < c.jwks_refresh_floor {
         return Err(ConfigError::new(
@@ -126,10 +129,16 @@ fn jwks(c: &JwtConfig) -> Result<(), ConfigError> {
         ));
     }
     if c.jwks_timeout.is_zero() {
-        return Err(ConfigError::new("JWT_JWKS_TIMEOUT", "must be at least 1 second"));
+        return Err(ConfigError::new(
+            "JWT_JWKS_TIMEOUT",
+            "must be at least 1 second",
+        ));
     }
     if c.jwks_max_bytes < 1024 {
-        return Err(ConfigError::new("JWT_JWKS_MAX_BYTES", "must be at least 1024 bytes"));
+        return Err(ConfigError::new(
+            "JWT_JWKS_MAX_BYTES",
+            "must be at least 1024 bytes",
+        ));
     }
     Ok(())
 }

@@ -48,10 +48,7 @@ impl JwtManager {
         if self.0.keys.by_kid.iter().all(|k| k.public.is_none()) {
             return self.message_response(StatusCode::NOT_FOUND, "No public keys");
         }
-        let cache = format!(
-            "public, max-age={}",
-            self.0.config.jwks_max_age.as_secs()
-        );
+        let cache = format!("public, max-age={}", self.0.config.jwks_max_age.as_secs());
         (
             [
                 (
