@@ -258,6 +258,49 @@ async fn pyjwk_client_reads_our_jwk_set_and_verifies_our_tokens() {
     }
 }
 
+#[tokio::test]
+async fn jwks_built_by_pyjwt_import_as_verification_keys() {
+    let keys = json!([
+        {"public_pem": RSA_PUBLIC, "alg": "RS256", "kid": "py-rsa"},
+        {"public_pem": EC_PUBLIC, "alg": "ES256", "kid": "py-ec"},
+        {"public_pem": ED_PUBLIC, "alg": "EdDSA"},
+    ]);
+    let built = py("pyjwt_keys.py", &[json!({"op": "to_jwks", "keys": keys})]);
+    let mut builder = JwtManager::builder(JwtConfig::with_secret(common::SECRET));
+    for k in built[0]["jwks"]["keys"].as_array().unwrap() {
+        builder = builder.verification_jwk(k.clone());
+    }
+    let jwt = builder.build().unwrap();
+    let kids: Vec<Value> = jwt.jwks()["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].clone())
+        .collect();
+    assert_eq!(
+        kids,
+        [
+            json!("py-rsa"),
+            json!("py-ec"),
+            built[0]["thumbprints"][2].clone()
+        ]
+    );
+    let mut ops = Vec::new();
+    for ((alg, private, _), kid) in PAIRS.into_iter().zip(&kids) {
+        ops.push(
+            json!({"op": "sign", "alg": format!("{alg:?}"), "private_pem": private,
+                        "claims": claims(&format!("py-{alg:?}")), "headers": {"kid": kid}}),
+        );
+    }
+    let tokens = py("pyjwt_keys.py", &ops);
+    for ((alg, _, _), t) in PAIRS.into_iter().zip(&tokens) {
+        assert_eq!(
+            who(&jwt, t["token"].as_str().unwrap()).await,
+            (200, json!({"logged_in_as": format!("py-{alg:?}")}))
+        );
+    }
+}
+
 #[cfg(feature = "jwks")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_jwk_set_built_by_pyjwt_is_accepted_by_our_remote_verifier() {

@@ -453,3 +453,50 @@ async fn an_explicit_kid_replaces_the_thumbprint() {
         .unwrap_err();
     assert_eq!(err.option(), "verification_key");
 }
+
+#[tokio::test]
+async fn keys_imported_as_jwks() {
+    // Another service publishes its set; we import it key by key.
+    let partner = manager(asym(Algorithm::EdDSA, ED_PRIVATE, ED_PUBLIC));
+    let partner_rsa = manager(asym(Algorithm::PS256, RSA_PRIVATE, RSA_PUBLIC));
+    let mut builder =
+        JwtManager::builder(common::config()).clock(axum_jwt_extended::FixedClock::at_secs(NOW));
+    for set in [partner.jwks(), partner_rsa.jwks()] {
+        for k in set["keys"].as_array().unwrap() {
+            builder = builder.verification_jwk(k.clone());
+        }
+    }
+    let jwt = builder.build().unwrap();
+    // Republished as they came.
+    let mut expected = partner.jwks()["keys"].as_array().unwrap().clone();
+    expected.extend(partner_rsa.jwks()["keys"].as_array().unwrap().clone());
+    assert_eq!(jwt.jwks(), json!({ "keys": expected }));
+    for who in [&partner, &partner_rsa] {
+        let t = who.create_access_token("partner").unwrap();
+        assert_eq!(with_token(&jwt, &t).await.json()["identity"], "partner");
+    }
+    // Our own HS256 tokens (no kid) still work.
+    let t = jwt.create_access_token("me").unwrap();
+    assert_eq!(with_token(&jwt, &t).await.json()["identity"], "me");
+
+    for bad in [
+        json!({"kty": "oct", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA", "kid": "h"}),
+        json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA", "alg": "EdDSA"}),
+        {
+            let mut k = partner.jwks()["keys"][0].clone();
+            k["alg"] = json!("ES256");
+            k
+        },
+        {
+            let mut k = partner.jwks()["keys"][0].clone();
+            k["d"] = json!("AAAA");
+            k
+        },
+    ] {
+        let err = JwtManager::builder(common::config())
+            .verification_jwk(bad.clone())
+            .build()
+            .unwrap_err();
+        assert_eq!(err.option(), "verification_jwk", "{bad}");
+    }
+}

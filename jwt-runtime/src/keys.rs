@@ -435,6 +435,7 @@ pub(crate) fn build(
     dynamic_keys: bool,
     key_id: Option<&str>,
     extra: &[ExtraKey],
+    jwks: &[Value],
 ) -> Result<Keys, ConfigError> {
     install_crypto_provider();
     let algs = c.effective_decode_algorithms();
@@ -580,6 +581,13 @@ pub(crate) fn build(
             .map_err(|e| ConfigError::caused_by(option, e))?;
         add_kid_key(&mut by_kid, option, None, &Key::Pem(pem.clone()), alg)?;
     }
+    for v in jwks {
+        let option = "verification_jwk";
+        let k = jwk::import(v, c.algorithm)
+            .map_err(|why| ConfigError::new(option, format!("the JWK {why}")))?;
+        let verifier = Verifier::Asym(Box::new(k.key), k.alg);
+        add_verifier(&mut by_kid, option, Some(&k.kid), verifier, k.alg)?;
+    }
     for e in extra {
         add_kid_key(
             &mut by_kid,
@@ -625,6 +633,17 @@ fn add_kid_key(
         }
     }
     let verifier = Verifier::new(alg, key).map_err(|e| ConfigError::caused_by(option, e))?;
+    add_verifier(by_kid, option, kid, verifier, alg)
+}
+
+/// Adds a verification-only key, ready to verify.
+fn add_verifier(
+    by_kid: &mut Vec<KidKey>,
+    option: &str,
+    kid: Option<&str>,
+    verifier: Verifier,
+    alg: Algorithm,
+) -> Result<(), ConfigError> {
     let public = match &verifier {
         Verifier::Asym(k, alg) => {
             jwk::public_members(k, *alg).map_err(|e| ConfigError::caused_by(option, e))?

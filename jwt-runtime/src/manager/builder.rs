@@ -36,6 +36,7 @@ pub struct JwtManagerBuilder {
     pub(super) blocklist: Option<super::revoke::Store>,
     pub(super) key_id: Option<String>,
     pub(super) extra_keys: Vec<keys::ExtraKey>,
+    pub(super) extra_jwks: Vec<Value>,
     #[cfg(feature = "jwks")]
     pub(super) jwks: Option<crate::jwks::JwksClient>,
 }
@@ -368,6 +369,28 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// A verification-only key given as a public JWK (RFC 7517), as another service publishes
+    /// it: its `kid` (else its RFC 7638 thumbprint) and its `alg` (else `JWT_ALGORITHM`, when it
+    /// fits the key) are used. Refused at [`build`](Self::build): `oct` (HMAC) keys, private
+    /// members, `use` other than `sig`, RSA keys under 2048 bits, an `alg` that does not fit.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    /// use serde_json::json;
+    ///
+    /// let jwk = json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "partner",
+    ///                  "x": "FlXxWQoSouvCbVyXC7vySI9sI9Z2X0X7pIkE_5S18dY"});
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .verification_jwk(jwk)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(jwt.jwks()["keys"][0]["kid"], "partner");
+    /// ```
+    pub fn verification_jwk(mut self, jwk: Value) -> Self {
+        self.extra_jwks.push(jwk);
+        self
+    }
+
     /// Verify tokens against this remote JWK Set too (see [`JwksClient`](crate::JwksClient));
     /// [`build_async`](Self::build_async) makes one from `JWT_JWKS_URL` when none is given.
     #[cfg(feature = "jwks")]
@@ -438,6 +461,7 @@ impl JwtManagerBuilder {
             dynamic || has_remote,
             self.key_id.as_deref(),
             &self.extra_keys,
+            &self.extra_jwks,
         )?;
         #[cfg(feature = "jwks")]
         {

@@ -79,6 +79,7 @@ impl JwtManager {
             blocklist: None,
             key_id: None,
             extra_keys: Vec::new(),
+            extra_jwks: Vec::new(),
             #[cfg(feature = "jwks")]
             jwks: None,
         }
