@@ -87,6 +87,10 @@ struct Shared {
 /// [`JwtManagerBuilder::jwks_client`](crate::JwtManagerBuilder::jwks_client), or let
 /// [`build_async`](crate::JwtManagerBuilder::build_async) make one from `JWT_JWKS_URL`.
 ///
+/// Protected routes re-fetch the set for a token naming an unknown `kid` (and wait for it);
+/// the synchronous [`JwtManager::decode_token`](crate::JwtManager::decode_token) uses the keys
+/// as last fetched.
+///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use axum_jwt_extended_runtime::{JwksClient, JwtConfig, JwtManager};

@@ -337,7 +337,8 @@ impl JwtManagerBuilder {
     /// never signs, and verifies only the tokens whose header names its `kid`, with `alg`
     /// only. `kid` may be `None` for a PEM public key: its RFC 7638 thumbprint is used. An HMAC
     /// [`Secret`](crate::Secret) needs an explicit `kid`. Public keys are listed in
-    /// [`JwtManager::jwks`].
+    /// [`JwtManager::jwks`]. A registered `decode_key_loader` takes precedence over every
+    /// configured key, as in flask-jwt-extended.
     ///
     /// ```
     /// use axum_jwt_extended_runtime::{Algorithm, JwtConfig, JwtManager, Secret};
