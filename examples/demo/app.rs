@@ -360,7 +360,20 @@ fn login_body(body: &Value) -> Option<(&str, &str)> {
     Some((field("username")?, field("password")?))
 }
 
+/// A service that verifies tokens against another's keys (`JWT_JWKS_URL`) mints none.
+fn verifier_only(app: &AppState) -> Option<Response> {
+    (!app.jwt.can_sign()).then(|| {
+        app.error(
+            StatusCode::NOT_IMPLEMENTED,
+            "This service only verifies tokens",
+        )
+    })
+}
+
 async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
+    if let Some(refused) = verifier_only(&app) {
+        return refused;
+    }
     let DemoJson(body) = body;
     let Some((username, password)) = login_body(&body) else {
         return app.error(
@@ -421,6 +434,9 @@ async fn fresh() -> Result<Json<Value>, NoJwtContext> {
 
 #[jwt_required(refresh)]
 async fn refresh(State(app): State<AppState>) -> Response {
+    if let Some(refused) = verifier_only(&app) {
+        return refused;
+    }
     // The demo's identities are user names: the additional claims loader adds their roles.
     let identity = get_jwt_identity()
         .ok()
@@ -578,6 +594,11 @@ async fn admin(State(app): State<AppState>) -> Response {
     app.jwt.message_response(StatusCode::OK, "Welcome, admin")
 }
 
+/// `GET /.well-known/jwks.json`: the public keys that verify here (404 with HMAC only).
+async fn jwks(State(app): State<AppState>) -> Response {
+    app.jwt.jwks_response()
+}
+
 // ---- OpenAPI -------------------------------------------------------------------------------
 
 /// How a route is protected, for its OpenAPI operation.
@@ -653,6 +674,12 @@ const ROUTES: &[(&str, &str, Auth, &str)] = &[
         "Exempted from the router layer",
     ),
     ("get", "/openapi.json", Auth::None, "This document"),
+    (
+        "get",
+        "/.well-known/jwks.json",
+        Auth::None,
+        "The public keys that verify tokens here (404 with HMAC)",
+    ),
 ];
 
 /// The demo's OpenAPI 3 document: every route, with the security schemes and requirements
@@ -751,11 +778,11 @@ enum Revocations<'a> {
     Sql(axum_jwt_extended::SqlBlocklist),
 }
 
-fn build_manager(
+fn manager_builder(
     config: JwtConfig,
     revocations: Revocations<'_>,
     users: UserStore,
-) -> Result<JwtManager, String> {
+) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     let identity_claim = config.identity_claim.clone();
     let builder = JwtManager::builder(config);
@@ -785,9 +812,19 @@ fn build_manager(
         #[cfg(any(feature = "sqlite", feature = "postgres"))]
         Revocations::Sql(store) => builder.blocklist(store),
     };
-    builder
-        .build()
-        .map_err(|e| format!("invalid configuration: {e}"))
+    Ok(builder)
+}
+
+/// Builds the manager; with `JWT_JWKS_URL` (cargo feature `jwks`), fetches the remote JWK Set
+/// first and keeps it fresh in the background.
+async fn build_manager(
+    builder: axum_jwt_extended::JwtManagerBuilder,
+) -> Result<JwtManager, String> {
+    #[cfg(feature = "jwks")]
+    let jwt = builder.build_async().await;
+    #[cfg(not(feature = "jwks"))]
+    let jwt = builder.build();
+    jwt.map_err(|e| format!("invalid configuration: {e}"))
 }
 
 #[cfg(feature = "redis")]
@@ -849,7 +886,8 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
         .nest("/api", api)
         .route("/whoami", get(whoami))
         .route("/admin", get(admin))
-        .route("/openapi.json", get(openapi));
+        .route("/openapi.json", get(openapi))
+        .route("/.well-known/jwks.json", get(jwks));
     // Implicit refresh for cookie clients: outside the routes, it sees their verification.
     let router = match implicit_refresh {
         Some(window) if state.cookie_mode() => router.layer(state.jwt.implicit_refresh(window)),
@@ -904,7 +942,8 @@ impl Options {
 }
 
 /// The demo's router for this configuration, with users in memory (and revocations in memory
-/// or Redis). [`start`] also takes `DATABASE_URL`.
+/// or Redis). [`start`] also takes `DATABASE_URL` and `JWT_JWKS_URL`.
+#[allow(dead_code)] // the tests' entry point (`main.rs` uses `start`)
 pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
     if options.database_url.is_some() {
         return Err("DATABASE_URL needs the demo's start()".into());
@@ -914,21 +953,24 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
         Some(url) if !url.is_empty() => Revocations::Redis(url),
         _ => Revocations::Memory,
     };
-    let jwt = build_manager(config, revocations, users.clone())?;
+    let jwt = manager_builder(config, revocations, users.clone())?
+        .build()
+        .map_err(|e| format!("invalid configuration: {e}"))?;
     assemble(jwt, users, options)
 }
 
 /// The demo's router for this configuration: with `DATABASE_URL`, users in its `users` table
-/// and revocations in its SQL store; otherwise as [`demo`].
+/// and revocations in its SQL store; with `JWT_JWKS_URL`, the remote JWK Set fetched first;
+/// otherwise as [`demo`].
 pub async fn start(config: JwtConfig, options: &Options) -> Result<Router, String> {
     let Some(url) = options.database_url.as_deref().filter(|u| !u.is_empty()) else {
-        return demo(
-            config,
-            &Options {
-                database_url: None,
-                ..options.clone()
-            },
-        );
+        let users = UserStore::Memory(users());
+        let revocations = match options.redis_url.as_deref() {
+            Some(url) if !url.is_empty() => Revocations::Redis(url),
+            _ => Revocations::Memory,
+        };
+        let jwt = build_manager(manager_builder(config, revocations, users.clone())?).await?;
+        return assemble(jwt, users, options);
     };
     on_database(config, options, url).await
 }
@@ -944,7 +986,12 @@ async fn on_database(config: JwtConfig, options: &Options, url: &str) -> Result<
         shown_url(url)
     );
     let users = UserStore::Sql(db);
-    let jwt = build_manager(config, Revocations::Sql(store), users.clone())?;
+    let jwt = build_manager(manager_builder(
+        config,
+        Revocations::Sql(store),
+        users.clone(),
+    )?)
+    .await?;
     assemble(jwt, users, options)
 }
 

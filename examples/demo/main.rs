@@ -3,6 +3,8 @@
 //! ```text
 //! cargo run --example demo                 # listens on 127.0.0.1:5000 (DEMO_ADDR overrides)
 //! JWT_TOKEN_LOCATION=cookies cargo run --example demo
+//! JWT_JWKS_URL=http://127.0.0.1:5000/.well-known/jwks.json DEMO_ADDR=127.0.0.1:5001 \
+//!     cargo run --example demo --features jwks      # verifies another demo's tokens
 //! ```
 //!
 //! Configuration comes from `JWT_*` environment variables with flask-jwt-extended's names; see
@@ -44,7 +46,7 @@ async fn main() {
     };
     let mut config =
         JwtConfig::from_env().unwrap_or_else(|e| fail(format!("invalid configuration: {e}")));
-    if config.secret_key.is_none() && config.public_key.is_none() {
+    if config.secret_key.is_none() && config.public_key.is_none() && config.jwks_url.is_none() {
         let secret: [u8; 32] = rand::random();
         config.secret_key = Some(hex::encode(secret).into());
         println!(

@@ -326,8 +326,3 @@ impl From<TokenError> for JwtError {
         })
     }
 }
-
-/// Shorthand constructors used across the runtime.
-pub(crate) fn invalid(msg: impl Into<String>) -> JwtError {
-    JwtError::new(ErrorKind::InvalidToken(msg.into()))
-}

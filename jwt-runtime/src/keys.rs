@@ -8,10 +8,17 @@ use std::fmt;
 
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{DecodingKey, EncodingKey};
+use serde_json::{Map, Value};
 use sha2::{Sha256, Sha384, Sha512};
 
 use crate::b64;
 use crate::config::{Algorithm, ConfigError, JwtConfig, PemKey, Secret};
+use crate::jwk;
+use crate::token::decode::Unverified;
+use crate::token::{invalid, TokenError};
+
+/// The message of a token whose `kid` names no key of the manager (422).
+pub(crate) const UNKNOWN_KID: &str = "Unknown key id";
 
 /// A key returned by an `encode_key_loader` or `decode_key_loader`.
 #[derive(Debug, Clone)]
@@ -108,7 +115,7 @@ pub struct KeyError {
 }
 
 impl KeyError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         KeyError {
             message: message.into(),
             source: None,
@@ -228,14 +235,88 @@ impl Verifier {
     }
 }
 
-/// The keys of a manager: one signer for `JWT_ALGORITHM`, one verifier per allowed algorithm.
+/// A key that a token selects with its `kid`.
+#[derive(Clone)]
+pub(crate) struct KidKey {
+    pub(crate) kid: Box<str>,
+    /// The key's algorithm (the JWK's `alg`).
+    pub(crate) alg: Algorithm,
+    /// The algorithms it verifies: its own, or, for the current key, the decode allow-list.
+    pub(crate) verifiers: Vec<(Algorithm, Verifier)>,
+    /// Its public JWK members, for the JWK Set (`None`: an HMAC key, never published).
+    pub(crate) public: Option<Map<String, Value>>,
+}
+
+impl KidKey {
+    fn verifier(&self, alg: Algorithm) -> Option<&Verifier> {
+        self.verifiers
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .map(|(_, v)| v)
+    }
+
+    /// The key for a token that named it: the token's `alg` must be the key's (RFC 8725 §3.1).
+    pub(crate) fn select(&self, token: &Unverified<'_>) -> Result<&Verifier, TokenError> {
+        let alg = token.algorithm(|a| self.verifier(a).is_some())?;
+        self.verifier(alg)
+            .ok_or_else(|| invalid("The specified alg value is not allowed"))
+    }
+
+    /// The key's entry in a JWK Set.
+    pub(crate) fn jwk(&self) -> Option<Value> {
+        let mut m = self.public.clone()?;
+        m.insert("kid".into(), Value::String(self.kid.to_string()));
+        m.insert("alg".into(), Value::String(format!("{:?}", self.alg)));
+        m.insert("use".into(), Value::String("sig".into()));
+        Some(Value::Object(m))
+    }
+}
+
+/// A verification-only key given to the builder.
+#[derive(Clone, Debug)]
+pub(crate) struct ExtraKey {
+    pub(crate) kid: Option<String>,
+    pub(crate) key: Key,
+    pub(crate) alg: Algorithm,
+}
+
+/// The verifying key a token selected.
+pub(crate) enum Selected<'k> {
+    Local(&'k Verifier),
+    #[cfg(feature = "jwks")]
+    Remote(crate::jwks::Selected),
+}
+
+impl Selected<'_> {
+    pub(crate) fn verifier(&self) -> &Verifier {
+        match self {
+            Selected::Local(v) => v,
+            #[cfg(feature = "jwks")]
+            Selected::Remote(r) => r.verifier(),
+        }
+    }
+}
+
+/// The keys of a manager: one signer for `JWT_ALGORITHM`, one verifier per allowed algorithm
+/// for the current key, and the keys that tokens select by `kid`.
 #[derive(Clone)]
 pub(crate) struct Keys {
     pub(crate) algorithm: Algorithm,
     pub(crate) signer: Option<Signer>,
     /// The default signing key, for tokens whose additional headers choose another `alg`.
     pub(crate) encode_key: Option<Key>,
+    /// The current key: it verifies the tokens without `kid`.
     pub(crate) verifiers: Vec<(Algorithm, Verifier)>,
+    /// The `kid` written in the header of tokens the default signer signs.
+    pub(crate) signing_kid: Option<String>,
+    /// Every key with a `kid`, the current one first. Empty: no key has a `kid`, and a token's
+    /// `kid` is not looked at (flask-jwt-extended's behaviour with one secret).
+    pub(crate) by_kid: Vec<KidKey>,
+    /// The JWK Set of the public keys that verify, serialized once.
+    pub(crate) jwks_json: String,
+    /// A remote JWK Set (`JWT_JWKS_URL`).
+    #[cfg(feature = "jwks")]
+    pub(crate) remote: Option<crate::jwks::JwksClient>,
 }
 
 impl Keys {
@@ -248,6 +329,43 @@ impl Keys {
 
     pub(crate) fn allows(&self, alg: Algorithm) -> bool {
         self.verifiers.iter().any(|(a, _)| *a == alg)
+    }
+
+    fn has_remote(&self) -> bool {
+        #[cfg(feature = "jwks")]
+        return self.remote.is_some();
+        #[cfg(not(feature = "jwks"))]
+        false
+    }
+
+    /// The key a token selects: by its `kid` exactly that key (an unknown `kid` is an error,
+    /// no other key is tried), without `kid` the current key. The token's `alg` must be one the
+    /// key verifies.
+    pub(crate) fn select(&self, token: &Unverified<'_>) -> Result<Selected<'_>, TokenError> {
+        if let Some(kid) = token.kid() {
+            if !self.by_kid.is_empty() || self.has_remote() {
+                if let Some(k) = self.by_kid.iter().find(|k| *k.kid == *kid) {
+                    return k.select(token).map(Selected::Local);
+                }
+                #[cfg(feature = "jwks")]
+                if let Some(remote) = &self.remote {
+                    return remote.select(kid, token).map(Selected::Remote);
+                }
+                return Err(invalid(UNKNOWN_KID));
+            }
+        } else if self.verifiers.is_empty() && self.has_remote() {
+            return Err(invalid("Missing key id: the token has no \"kid\" header"));
+        }
+        let alg = token.algorithm(|a| self.allows(a))?;
+        self.verifier(alg)
+            .map(Selected::Local)
+            .ok_or_else(|| invalid("The specified alg value is not allowed"))
+    }
+
+    /// The JWK Set of the public keys that verify (current and verification-only).
+    pub(crate) fn jwks(&self) -> Value {
+        let keys: Vec<Value> = self.by_kid.iter().filter_map(KidKey::jwk).collect();
+        serde_json::json!({ "keys": keys })
     }
 }
 
@@ -309,8 +427,16 @@ pub(crate) fn install_crypto_provider() {
     let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
 }
 
-/// Builds and self-tests the keys of a configuration.
-pub(crate) fn build(c: &JwtConfig, dynamic_keys: bool) -> Result<Keys, ConfigError> {
+/// Builds and self-tests the keys of a configuration: the current key, with `key_id` as its
+/// `kid` (else its thumbprint, for a public key), `JWT_RETIRED_PUBLIC_KEYS` and the builder's
+/// verification-only keys.
+pub(crate) fn build(
+    c: &JwtConfig,
+    dynamic_keys: bool,
+    key_id: Option<&str>,
+    extra: &[ExtraKey],
+    jwks: &[Value],
+) -> Result<Keys, ConfigError> {
     install_crypto_provider();
     let algs = c.effective_decode_algorithms();
     let fam = family(c.algorithm);
@@ -424,14 +550,130 @@ pub(crate) fn build(c: &JwtConfig, dynamic_keys: bool) -> Result<Keys, ConfigErr
             verifiers.push((*alg, v));
         }
     }
-    let keys = Keys {
+    let mut by_kid = Vec::new();
+    let mut signing_kid = None;
+    if decode_key.is_some() {
+        let public = match verifiers.iter().find(|(a, _)| *a == c.algorithm) {
+            Some((_, Verifier::Asym(k, alg))) => jwk::public_members(k, *alg)
+                .map_err(|e| ConfigError::caused_by(key_option(fam, false), e))?,
+            _ => None,
+        };
+        let kid = key_id
+            .map(str::to_owned)
+            .or_else(|| public.as_ref().and_then(jwk::thumbprint));
+        if let Some(kid) = kid {
+            if signer.is_some() {
+                signing_kid = Some(kid.clone());
+            }
+            by_kid.push(KidKey {
+                kid: kid.into(),
+                alg: c.algorithm,
+                verifiers: verifiers.clone(),
+                public,
+            });
+        }
+    } else if signer.is_some() {
+        signing_kid = key_id.map(str::to_owned);
+    }
+    for pem in &c.retired_public_keys {
+        let option = "JWT_RETIRED_PUBLIC_KEYS";
+        let alg = jwk::algorithm_of_pem(pem, c.algorithm)
+            .map_err(|e| ConfigError::caused_by(option, e))?;
+        add_kid_key(&mut by_kid, option, None, &Key::Pem(pem.clone()), alg)?;
+    }
+    for v in jwks {
+        let option = "verification_jwk";
+        let k = jwk::import(v, c.algorithm)
+            .map_err(|why| ConfigError::new(option, format!("the JWK {why}")))?;
+        let verifier = Verifier::Asym(Box::new(k.key), k.alg);
+        add_verifier(&mut by_kid, option, Some(&k.kid), verifier, k.alg)?;
+    }
+    for e in extra {
+        add_kid_key(
+            &mut by_kid,
+            "verification_key",
+            e.kid.as_deref(),
+            &e.key,
+            e.alg,
+        )?;
+    }
+    let mut keys = Keys {
         algorithm: c.algorithm,
         signer,
         encode_key,
         verifiers,
+        signing_kid,
+        by_kid,
+        jwks_json: String::new(),
+        #[cfg(feature = "jwks")]
+        remote: None,
     };
+    keys.jwks_json = keys.jwks().to_string();
     self_test(&keys, fam)?;
     Ok(keys)
+}
+
+/// Adds a verification-only key: its `kid` is `kid`, or its thumbprint (public keys only).
+fn add_kid_key(
+    by_kid: &mut Vec<KidKey>,
+    option: &str,
+    kid: Option<&str>,
+    key: &Key,
+    alg: Algorithm,
+) -> Result<(), ConfigError> {
+    if let Key::Secret(s) = key {
+        if family(alg) == Family::Hmac && s.0.len() < min_secret_len(alg) {
+            return Err(ConfigError::new(
+                option,
+                format!(
+                    "an {alg:?} secret must have at least {} bytes (RFC 7518 §3.2)",
+                    min_secret_len(alg)
+                ),
+            ));
+        }
+    }
+    let verifier = Verifier::new(alg, key).map_err(|e| ConfigError::caused_by(option, e))?;
+    add_verifier(by_kid, option, kid, verifier, alg)
+}
+
+/// Adds a verification-only key, ready to verify.
+fn add_verifier(
+    by_kid: &mut Vec<KidKey>,
+    option: &str,
+    kid: Option<&str>,
+    verifier: Verifier,
+    alg: Algorithm,
+) -> Result<(), ConfigError> {
+    let public = match &verifier {
+        Verifier::Asym(k, alg) => {
+            jwk::public_members(k, *alg).map_err(|e| ConfigError::caused_by(option, e))?
+        }
+        Verifier::Hmac(_) => None,
+    };
+    let kid = match (kid, &public) {
+        (Some(k), _) if !k.is_empty() => k.to_owned(),
+        (_, Some(p)) => jwk::thumbprint(p)
+            .ok_or_else(|| ConfigError::new(option, "the key has no RFC 7638 thumbprint"))?,
+        _ => {
+            return Err(ConfigError::new(
+                option,
+                "an HMAC secret needs an explicit, non-empty key id (kid)",
+            ))
+        }
+    };
+    if by_kid.iter().any(|k| *k.kid == *kid) {
+        return Err(ConfigError::new(
+            option,
+            format!("the key id {kid:?} is used by two keys (is a key listed twice?)"),
+        ));
+    }
+    by_kid.push(KidKey {
+        kid: kid.into(),
+        alg,
+        verifiers: vec![(alg, verifier)],
+        public,
+    });
+    Ok(())
 }
 
 fn key_option(fam: Family, encode: bool) -> &'static str {

@@ -8,7 +8,8 @@
 //! |---|---|
 //! | `config/` | every `JWT_*` option ([`JwtConfig`]), from code or the environment, checked at start-up |
 //! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules, creation |
-//! | `keys` | signing and verifying keys, built once |
+//! | `keys`, `jwk` | signing and verifying keys, built once; key sets selected by `kid`; JWKs and thumbprints |
+//! | `jwks` | a remote JWK Set, fetched and kept fresh (feature `jwks`) |
 //! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis, SQL) |
 //! | `loaders` | flask-jwt-extended's callback loaders |
 //! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
@@ -39,6 +40,9 @@ mod current_user;
 mod error;
 mod extract;
 mod guard;
+mod jwk;
+#[cfg(feature = "jwks")]
+mod jwks;
 mod keys;
 mod layer;
 mod loaders;
@@ -78,6 +82,9 @@ pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use extract::{FreshJwt, FromClaims, Jwt, OptionalJwt, RefreshJwt};
 pub use guard::{encode_locations, flags, Guard, JwtBody};
+#[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
+pub use jwks::{JwksClient, JwksError, JwksOptions};
 pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
@@ -110,6 +117,6 @@ pub mod __private {
 }
 pub use manager::{
     DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
-    TokenIssuer,
+    TokenIssuer, JWKS_PATH,
 };
 pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};

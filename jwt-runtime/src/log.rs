@@ -62,6 +62,15 @@ pub(crate) fn config_warning(warning: &str) {
     let _ = warning;
 }
 
+/// A remote JWK Set could not be fetched, or a key of it was skipped.
+#[cfg(feature = "jwks")]
+pub(crate) fn jwks_warning(warning: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: TARGET, "JWK Set: {warning}");
+    #[cfg(not(feature = "tracing"))]
+    let _ = warning;
+}
+
 /// Awaits a verification future inside the `jwt_verify` span of `route` — only when a
 /// subscriber wants that span; otherwise the future is awaited in place (wrapping it would
 /// move it, which costs about a thousand instructions per request on the hot path).

@@ -236,7 +236,8 @@ async fn verify_located(
         _ => None,
     };
     let (header, claims) = manager
-        .verify_token(&token, false, sent)
+        .verify_request_token(&token, sent)
+        .await
         .map_err(|e| e.at(location))?;
     if let CsrfValue::InForm = csrf {
         return Ok(Progress::Pending(Pending::CsrfInBody {

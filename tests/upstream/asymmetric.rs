@@ -114,7 +114,9 @@ async fn round_trip(algorithm: Algorithm, private: &str, public: &str) {
         status_json(&r),
         (
             200,
-            json!({"header": {"alg": alg_name, "typ": "JWT"}, "identity": "username"})
+            // Ours: an asymmetric key's tokens name it by its RFC 7638 thumbprint (issue #11).
+            json!({"header": {"alg": alg_name, "kid": asym.signing_key_id(), "typ": "JWT"},
+                   "identity": "username"})
         )
     );
 
@@ -169,7 +171,17 @@ async fn rs256_token_of_another_key_is_a_bad_signature() {
         UPSTREAM_RSA_PUBLIC,
     ));
     let token = theirs.create_access_token("username").unwrap();
-    let r = with_token(&app(ours), "/protected", &token).await;
+    // Ours: the token names its key by `kid`, which is not one of ours (issue #11).
+    let r = with_token(&app(ours.clone()), "/protected", &token).await;
+    assert_eq!(status_json(&r), (422, json!({"msg": "Unknown key id"})));
+    // Without `kid` (as flask-jwt-extended mints), the current key is tried: a bad signature.
+    let flask_like = jsonwebtoken::encode(
+        &Header::new(Algorithm::RS256),
+        &json!({"sub": "username", "iat": NOW, "nbf": NOW, "exp": NOW + 60}),
+        &EncodingKey::from_rsa_pem(UPSTREAM_RSA_PRIVATE.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let r = with_token(&app(ours), "/protected", &flask_like).await;
     assert_eq!(
         status_json(&r),
         (422, json!({"msg": "Signature verification failed"}))

@@ -90,6 +90,47 @@ pub(super) fn from_lookup(
     if let Some(v) = get("JWT_PUBLIC_KEY").and_then(non_empty) {
         c.public_key = Some(v.into());
     }
+    if let Some(v) = get("JWT_RETIRED_PUBLIC_KEYS").and_then(non_empty) {
+        c.retired_public_keys = super::PemKey::split_concatenated(&v).ok_or_else(|| {
+            ConfigError::new(
+                "JWT_RETIRED_PUBLIC_KEYS",
+                "expected PEM public keys (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----), concatenated",
+            )
+        })?;
+    }
+    if let Some(v) = get("JWT_JWKS_URL").and_then(non_empty) {
+        c.jwks_url = Some(v);
+    }
+    let seconds: [(&str, &mut Duration); 6] = [
+        ("JWT_JWKS_MAX_AGE", &mut c.jwks_max_age),
+        ("JWT_JWKS_REFRESH_FLOOR", &mut c.jwks_refresh_floor),
+        ("JWT_JWKS_REFRESH_CEILING", &mut c.jwks_refresh_ceiling),
+        (
+            "JWT_JWKS_UNKNOWN_KID_INTERVAL",
+            &mut c.jwks_unknown_kid_interval,
+        ),
+        ("JWT_JWKS_TIMEOUT", &mut c.jwks_timeout),
+        ("JWT_DECODE_LEEWAY", &mut c.decode_leeway),
+    ];
+    for (name, slot) in seconds {
+        if let Some(v) = get(name) {
+            let secs: u64 = v.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    name,
+                    format!("expected a whole number of seconds, got {v:?}"),
+                )
+            })?;
+            *slot = Duration::from_secs(secs);
+        }
+    }
+    if let Some(v) = get("JWT_JWKS_MAX_BYTES") {
+        c.jwks_max_bytes = v.trim().parse().map_err(|_| {
+            ConfigError::new(
+                "JWT_JWKS_MAX_BYTES",
+                format!("expected a number of bytes, got {v:?}"),
+            )
+        })?;
+    }
     if let Some(v) = get("JWT_ALGORITHM") {
         c.algorithm = parse_algorithm("JWT_ALGORITHM", &v)?;
     }
@@ -196,15 +237,6 @@ pub(super) fn from_lookup(
     }
     if let Some(v) = get("JWT_ENCODE_ISSUER") {
         c.encode_issuer = non_empty(v);
-    }
-    if let Some(v) = get("JWT_DECODE_LEEWAY") {
-        let secs: u64 = v.trim().parse().map_err(|_| {
-            ConfigError::new(
-                "JWT_DECODE_LEEWAY",
-                format!("expected a whole number of seconds, got {v:?}"),
-            )
-        })?;
-        c.decode_leeway = Duration::from_secs(secs);
     }
     if let Some(v) = get("JWT_COOKIE_DOMAIN") {
         c.cookie_domain = non_empty(v);

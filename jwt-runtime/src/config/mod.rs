@@ -231,6 +231,34 @@ impl From<String> for PemKey {
     }
 }
 
+impl PemKey {
+    /// The PEM blocks of a text holding several concatenated (`JWT_RETIRED_PUBLIC_KEYS`), in
+    /// order; `None` when it holds none or a block is not closed.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::PemKey;
+    /// let two = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n\
+    ///            -----BEGIN PUBLIC KEY-----\nBBBB\n-----END PUBLIC KEY-----";
+    /// assert_eq!(PemKey::split_concatenated(two).map(|k| k.len()), Some(2));
+    /// assert!(PemKey::split_concatenated("no key").is_none());
+    /// ```
+    pub fn split_concatenated(text: &str) -> Option<Vec<PemKey>> {
+        let mut keys = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-----BEGIN ") {
+            let after = &rest[start..];
+            let end_marker = after.find("-----END ")?;
+            let close = after[end_marker + 9..].find("-----")? + end_marker + 9 + 5;
+            keys.push(PemKey(after[..close].to_owned()));
+            rest = &after[close..];
+        }
+        if keys.is_empty() || !rest.trim().is_empty() {
+            return None;
+        }
+        Some(keys)
+    }
+}
+
 /// Every `JWT_*` option of flask-jwt-extended, with the same defaults.
 ///
 /// `#[non_exhaustive]`, so that options can be added without breaking your code: start from
@@ -254,6 +282,11 @@ pub struct JwtConfig {
     pub private_key: Option<PemKey>,
     /// `JWT_PUBLIC_KEY`: PEM public key for an asymmetric `JWT_ALGORITHM`.
     pub public_key: Option<PemKey>,
+    /// `JWT_RETIRED_PUBLIC_KEYS`: PEM public keys (concatenated in the variable) that still
+    /// verify the tokens naming them by `kid` (their RFC 7638 thumbprint), but never sign: the
+    /// keys of a rotation. Listed in [`JwtManager::jwks`](crate::JwtManager::jwks). Not a Flask
+    /// option.
+    pub retired_public_keys: Vec<PemKey>,
     /// `JWT_ALGORITHM` (default HS256).
     pub algorithm: Algorithm,
     /// `JWT_DECODE_ALGORITHMS`: the allow-list; `JWT_ALGORITHM` is always added, as in Flask.
@@ -356,6 +389,26 @@ pub struct JwtConfig {
     /// `error="invalid_token"` for a token that is invalid, expired or revoked,
     /// `error="invalid_request"` for a malformed header. Off by default, as in Flask.
     pub www_authenticate: bool,
+
+    // --- JWK Sets (ours) -----------------------------------------------------------------------
+    /// `JWT_JWKS_MAX_AGE`: the `Cache-Control: public, max-age` of the JWK Set this manager
+    /// serves ([`JwtManager::jwks_router`](crate::JwtManager::jwks_router)), default 300 s.
+    pub jwks_max_age: Duration,
+    /// `JWT_JWKS_URL`: verify tokens against the JWK Set at this URL (cargo feature `jwks`;
+    /// the manager is then built with `build_async`). Each key is used with its JWK's `alg`.
+    pub jwks_url: Option<String>,
+    /// `JWT_JWKS_REFRESH_FLOOR`: the remote set is re-fetched no sooner than this after a fetch,
+    /// whatever its `Cache-Control` says (default 60 s).
+    pub jwks_refresh_floor: Duration,
+    /// `JWT_JWKS_REFRESH_CEILING`: and no later than this (default 1 day).
+    pub jwks_refresh_ceiling: Duration,
+    /// `JWT_JWKS_UNKNOWN_KID_INTERVAL`: a token with an unknown `kid` re-fetches the remote set
+    /// at most once per this interval (default 10 s); the request waits for that re-fetch.
+    pub jwks_unknown_kid_interval: Duration,
+    /// `JWT_JWKS_TIMEOUT`: the longest a fetch of the remote set may take (default 5 s).
+    pub jwks_timeout: Duration,
+    /// `JWT_JWKS_MAX_BYTES`: the largest remote JWK Set document accepted (default 256 KiB).
+    pub jwks_max_bytes: usize,
 }
 
 impl Default for JwtConfig {
@@ -364,6 +417,7 @@ impl Default for JwtConfig {
             secret_key: None,
             private_key: None,
             public_key: None,
+            retired_public_keys: Vec::new(),
             algorithm: Algorithm::HS256,
             decode_algorithms: Vec::new(),
             access_token_expires: Expiry::After(Duration::from_secs(15 * 60)),
@@ -410,6 +464,13 @@ impl Default for JwtConfig {
             json_body_limit: 2 * 1024 * 1024,
             body_read_timeout: Duration::from_secs(10),
             www_authenticate: false,
+            jwks_max_age: Duration::from_secs(300),
+            jwks_url: None,
+            jwks_refresh_floor: Duration::from_secs(60),
+            jwks_refresh_ceiling: Duration::from_secs(24 * 3600),
+            jwks_unknown_kid_interval: Duration::from_secs(10),
+            jwks_timeout: Duration::from_secs(5),
+            jwks_max_bytes: 256 * 1024,
         }
     }
 }
@@ -545,6 +606,7 @@ mod tests {
             secret_key: _,
             private_key: _,
             public_key: _,
+            retired_public_keys: _,
             algorithm: _,
             decode_algorithms: _,
             access_token_expires: _,
@@ -589,6 +651,13 @@ mod tests {
             json_body_limit: _,
             body_read_timeout: _,
             www_authenticate: _,
+            jwks_max_age: _,
+            jwks_url: _,
+            jwks_refresh_floor: _,
+            jwks_refresh_ceiling: _,
+            jwks_unknown_kid_interval: _,
+            jwks_timeout: _,
+            jwks_max_bytes: _,
         } = JwtConfig::default();
     }
 }

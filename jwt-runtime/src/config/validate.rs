@@ -106,6 +106,43 @@ pub(crate) fn warnings(c: &JwtConfig) -> Vec<String> {
     out
 }
 
+/// The remote JWK Set options.
+fn jwks(c: &JwtConfig) -> Result<(), ConfigError> {
+    if let Some(url) = &c.jwks_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(ConfigError::new(
+                "JWT_JWKS_URL",
+                format!("{url:?} is not an http:// or https:// URL"),
+            ));
+        }
+    }
+    if c.jwks_refresh_floor.is_zero() {
+        return Err(ConfigError::new(
+            "JWT_JWKS_REFRESH_FLOOR",
+            "must be at least 1 second",
+        ));
+    }
+    if c.jwks_refresh_ceiling < c.jwks_refresh_floor {
+        return Err(ConfigError::new(
+            "JWT_JWKS_REFRESH_CEILING",
+            "must not be shorter than JWT_JWKS_REFRESH_FLOOR",
+        ));
+    }
+    if c.jwks_timeout.is_zero() {
+        return Err(ConfigError::new(
+            "JWT_JWKS_TIMEOUT",
+            "must be at least 1 second",
+        ));
+    }
+    if c.jwks_max_bytes < 1024 {
+        return Err(ConfigError::new(
+            "JWT_JWKS_MAX_BYTES",
+            "must be at least 1024 bytes",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks everything but the keys (see `keys.rs`).
 pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     if c.token_location.is_empty() {
@@ -181,6 +218,7 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
             "must be at least 64 bytes",
         ));
     }
+    jwks(c)?;
     if let Some(a) = &c.decode_audience {
         if a.is_empty() {
             return Err(ConfigError::new("JWT_DECODE_AUDIENCE", "cannot be empty"));

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{Inner, JwtManager};
 use crate::blocklist::BlocklistStore;
 use crate::clock::Clock;
-use crate::config::{validate, warnings, ConfigError, JwtConfig};
+use crate::config::{validate, warnings, Algorithm, ConfigError, JwtConfig};
 use crate::error::JwtError;
 use crate::keys::{self, Key};
 use crate::loaders::{self, IdentityType, Loaders, TokenLoader};
@@ -34,6 +34,11 @@ pub struct JwtManagerBuilder {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) loaders: Loaders,
     pub(super) blocklist: Option<super::revoke::Store>,
+    pub(super) key_id: Option<String>,
+    pub(super) extra_keys: Vec<keys::ExtraKey>,
+    pub(super) extra_jwks: Vec<Value>,
+    #[cfg(feature = "jwks")]
+    pub(super) jwks: Option<crate::jwks::JwksClient>,
 }
 
 fn parts_response<R: IntoResponse>(
@@ -307,6 +312,114 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The key id (`kid`) of the current key (`JWT_SECRET_KEY`, or `JWT_PUBLIC_KEY` /
+    /// `JWT_PRIVATE_KEY`): new tokens carry it in their header, and a token naming it is
+    /// checked against that key. Without it, an asymmetric key's `kid` is its RFC 7638
+    /// thumbprint, and an HMAC secret has none (tokens stay byte-identical to
+    /// flask-jwt-extended's).
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .key_id("2025-01")
+    ///     .build()
+    ///     .unwrap();
+    /// let token = jwt.create_access_token("alice").unwrap();
+    /// assert_eq!(jwt.get_unverified_jwt_headers(&token).unwrap().kid(), Some("2025-01"));
+    /// ```
+    pub fn key_id(mut self, kid: impl Into<String>) -> Self {
+        self.key_id = Some(kid.into());
+        self
+    }
+
+    /// A verification-only key (a retired key of a rotation, or another service's key): it
+    /// never signs, and verifies only the tokens whose header names its `kid`, with `alg`
+    /// only. `kid` may be `None` for a PEM public key: its RFC 7638 thumbprint is used. An HMAC
+    /// [`Secret`](crate::Secret) needs an explicit `kid`. Public keys are listed in
+    /// [`JwtManager::jwks`]. A registered `decode_key_loader` takes precedence over every
+    /// configured key, as in flask-jwt-extended.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{Algorithm, JwtConfig, JwtManager, Secret};
+    ///
+    /// let old = JwtManager::builder(JwtConfig::with_secret("the-old-secret-0123456789-abcdefghij"))
+    ///     .key_id("2024")
+    ///     .build()
+    ///     .unwrap();
+    /// let token = old.create_access_token("alice").unwrap();
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("the-new-secret-0123456789-abcdefghij"))
+    ///     .key_id("2025")
+    ///     .verification_key(Some("2024"), Secret::from("the-old-secret-0123456789-abcdefghij"), Algorithm::HS256)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(jwt.decode_token(&token).is_ok());
+    /// ```
+    pub fn verification_key(
+        mut self,
+        kid: Option<&str>,
+        key: impl Into<Key>,
+        alg: Algorithm,
+    ) -> Self {
+        self.extra_keys.push(keys::ExtraKey {
+            kid: kid.map(str::to_owned),
+            key: key.into(),
+            alg,
+        });
+        self
+    }
+
+    /// A verification-only key given as a public JWK (RFC 7517), as another service publishes
+    /// it: its `kid` (else its RFC 7638 thumbprint) and its `alg` (else `JWT_ALGORITHM`, when it
+    /// fits the key) are used. Refused at [`build`](Self::build): `oct` (HMAC) keys, private
+    /// members, `use` other than `sig`, RSA keys under 2048 bits, an `alg` that does not fit.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    /// use serde_json::json;
+    ///
+    /// let jwk = json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "partner",
+    ///                  "x": "FlXxWQoSouvCbVyXC7vySI9sI9Z2X0X7pIkE_5S18dY"});
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .verification_jwk(jwk)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(jwt.jwks()["keys"][0]["kid"], "partner");
+    /// ```
+    pub fn verification_jwk(mut self, jwk: Value) -> Self {
+        self.extra_jwks.push(jwk);
+        self
+    }
+
+    /// Verify tokens against this remote JWK Set too (see [`JwksClient`](crate::JwksClient));
+    /// [`build_async`](Self::build_async) makes one from `JWT_JWKS_URL` when none is given.
+    #[cfg(feature = "jwks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
+    pub fn jwks_client(mut self, client: crate::jwks::JwksClient) -> Self {
+        self.jwks = Some(client);
+        self
+    }
+
+    /// As [`build`](Self::build), first fetching the JWK Set of `JWT_JWKS_URL` (when it is set
+    /// and no [`jwks_client`](Self::jwks_client) was given). The set is then kept fresh in the
+    /// background on the current tokio runtime. A set that cannot be fetched is an error.
+    #[cfg(feature = "jwks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
+    pub async fn build_async(mut self) -> Result<JwtManager, ConfigError> {
+        if self.jwks.is_none() {
+            if let Some(url) = self.config.jwks_url.clone() {
+                validate(&self.config)?;
+                let options = crate::jwks::JwksOptions::from_config(&self.config);
+                let client = crate::jwks::JwksClient::fetch_with(&url, options)
+                    .await
+                    .map_err(|e| ConfigError::caused_by("JWT_JWKS_URL", e))?;
+                self.jwks = Some(client);
+            }
+        }
+        self.build()
+    }
+
     /// Checks the configuration, builds and self-tests the keys.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
         if let (Some(kept), Some(other)) =
@@ -326,8 +439,35 @@ impl JwtManagerBuilder {
         for warning in warnings(&config) {
             crate::log::config_warning(&warning);
         }
+        #[cfg(feature = "jwks")]
+        let remote = self.jwks;
+        #[cfg(feature = "jwks")]
+        let has_remote = remote.is_some();
+        #[cfg(not(feature = "jwks"))]
+        let has_remote = false;
+        if config.jwks_url.is_some() && !has_remote {
+            return Err(ConfigError::new(
+                "JWT_JWKS_URL",
+                if cfg!(feature = "jwks") {
+                    "is set: build the manager with `build_async().await`, which fetches the JWK Set"
+                } else {
+                    "is set but axum-jwt-extended was built without its `jwks` feature"
+                },
+            ));
+        }
         let dynamic = self.loaders.encode_key.is_some() || self.loaders.decode_key.is_some();
-        let keys = keys::build(&config, dynamic)?;
+        #[allow(unused_mut)]
+        let mut keys = keys::build(
+            &config,
+            dynamic || has_remote,
+            self.key_id.as_deref(),
+            &self.extra_keys,
+            &self.extra_jwks,
+        )?;
+        #[cfg(feature = "jwks")]
+        {
+            keys.remote = remote;
+        }
         config.decode_algorithms = config.effective_decode_algorithms();
         let header_name = axum::http::HeaderName::from_bytes(config.header_name.as_bytes())
             .map_err(|_| ConfigError::new("JWT_HEADER_NAME", "is not a valid header name"))?;

@@ -148,7 +148,7 @@ impl JwtManager {
                 TokenType::Refresh => c.refresh_token_expires,
             },
         };
-        let (header, alg) = encode::build_header(c.algorithm, extra_headers)?;
+        let (mut header, alg) = encode::build_header(c.algorithm, extra_headers)?;
         let input = EncodeInput {
             token_type,
             identity: identity_value,
@@ -181,7 +181,15 @@ impl JwtManager {
             .and_then(|f| any.and_then(|a| f(a)));
         let signer_owned;
         let signer: &Signer = match (&dynamic_key, &inner.keys.signer) {
-            (None, Some(s)) if alg == inner.keys.algorithm => s,
+            (None, Some(s)) if alg == inner.keys.algorithm => {
+                // The signing key's `kid`, unless the token's headers name one already.
+                if let Some(kid) = &inner.keys.signing_kid {
+                    header
+                        .entry("kid")
+                        .or_insert_with(|| serde_json::Value::String(kid.clone()));
+                }
+                s
+            }
             _ => {
                 let key = dynamic_key
                     .as_ref()

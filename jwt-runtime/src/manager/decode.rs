@@ -4,7 +4,7 @@
 
 use super::{DecodeOptions, JwtManager};
 use crate::csrf;
-use crate::error::{invalid, ErrorKind, JwtError, TokenParts};
+use crate::error::{ErrorKind, JwtError, TokenParts};
 use crate::keys::{Key, Verifier};
 use crate::token::decode::{self, Unverified};
 use crate::token::validate::{self, Validity};
@@ -39,6 +39,7 @@ impl JwtManager {
         let c = &self.0.config;
         let parsed = decode::parse(token, c.max_token_length)?;
         let dynamic;
+        let selected;
         let verifier: &Verifier = match &self.0.loaders.decode_key {
             Some(loader) => {
                 let (header, claims) = parsed.parts();
@@ -52,11 +53,8 @@ impl JwtManager {
                 &dynamic
             }
             None => {
-                let alg = parsed.algorithm(|a| self.0.keys.allows(a))?;
-                self.0
-                    .keys
-                    .verifier(alg)
-                    .ok_or_else(|| invalid("The specified alg value is not allowed"))?
+                selected = self.0.keys.select(&parsed)?;
+                selected.verifier()
             }
         };
         parsed.verify_signature(verifier)?;
@@ -72,6 +70,31 @@ impl JwtManager {
             csrf::check_double_submit(&claims, expected)?;
         }
         Ok((header, claims))
+    }
+
+    /// [`verify_token`](Self::verify_token) for a request: when the token names a `kid` the
+    /// remote JWK Set lacks, the set is re-fetched (at most once per interval, the request
+    /// waiting for it) and the token verified again.
+    pub(crate) async fn verify_request_token(
+        &self,
+        token: &str,
+        csrf_value: Option<&str>,
+    ) -> Result<(JwtHeader, Claims), JwtError> {
+        let verified = self.verify_token(token, false, csrf_value);
+        #[cfg(feature = "jwks")]
+        if let (Err(e), Some(remote)) = (&verified, &self.0.keys.remote) {
+            if matches!(e.kind(), ErrorKind::InvalidToken(m) if m == crate::keys::UNKNOWN_KID) {
+                if let Some(kid) = self
+                    .get_unverified_jwt_headers(token)
+                    .ok()
+                    .and_then(|h| h.kid().map(str::to_owned))
+                {
+                    remote.refresh_for_unknown_kid(&kid).await;
+                    return self.verify_token(token, false, csrf_value);
+                }
+            }
+        }
+        verified
     }
 
     /// `get_unverified_jwt_headers(token)`: the header, without any verification.

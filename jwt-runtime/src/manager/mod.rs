@@ -9,6 +9,7 @@
 mod builder;
 mod create;
 mod decode;
+mod publish;
 mod respond;
 mod revoke;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 pub use builder::JwtManagerBuilder;
 pub use create::TokenIssuer;
+pub use publish::JWKS_PATH;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
 pub(crate) use revoke::Revocation;
 
@@ -76,6 +78,11 @@ impl JwtManager {
             clock: Arc::new(SystemClock),
             loaders: Loaders::default(),
             blocklist: None,
+            key_id: None,
+            extra_keys: Vec::new(),
+            extra_jwks: Vec::new(),
+            #[cfg(feature = "jwks")]
+            jwks: None,
         }
     }
 

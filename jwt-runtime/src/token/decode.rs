@@ -85,6 +85,11 @@ fn check_header(header: &Header) -> Result<(), TokenError> {
 }
 
 impl Unverified<'_> {
+    /// The header's `kid` (a string: checked by the parse).
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.header.slot(header::KID).and_then(Value::as_str)
+    }
+
     /// The header's `alg`, if `allows` it.
     pub(crate) fn algorithm(
         &self,
