@@ -47,6 +47,16 @@ mod custom_decorators;
 #[path = "../examples/asymmetric_keys.rs"]
 mod asymmetric_keys;
 
+#[cfg(feature = "jwks")]
+#[allow(dead_code)]
+#[path = "../examples/jwks.rs"]
+mod jwks;
+
+#[cfg(feature = "sqlite")]
+#[allow(dead_code)]
+#[path = "../examples/database.rs"]
+mod database;
+
 use std::time::Duration;
 
 use axum::http::{HeaderName, Method};
@@ -600,4 +610,102 @@ async fn asymmetric_keys_rs256_round_trip_and_hs256_refused() {
         .unwrap();
     let r = client.get("/protected").bearer(&hs256).send().await;
     assert_eq!(sj(&r), (422, msg("The specified alg value is not allowed")));
+}
+
+// ---- jwks ---------------------------------------------------------------------------------
+
+#[cfg(feature = "jwks")]
+#[tokio::test(flavor = "multi_thread")]
+async fn jwks_a_verifier_checks_the_issuers_tokens_by_its_published_keys() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, jwks::issuer()).await });
+    let mut issuer = TestClient::new(jwks::issuer());
+    let creds = json!({ "username": "test", "password": "test" });
+    let r = issuer.post("/login").json(&creds).send().await;
+    let access = member(&r, "access_token");
+    let r = issuer.get("/.well-known/jwks.json").send().await;
+    assert_eq!(r.status(), 200);
+    let kid = r.json()["keys"][0]["kid"].as_str().unwrap().to_owned();
+
+    let url = format!("http://{at}/.well-known/jwks.json");
+    let mut verifier = TestClient::new(jwks::verifier(&url).await.unwrap());
+    let r = verifier.get("/protected").bearer(&access).send().await;
+    assert_eq!(
+        sj(&r),
+        (
+            200,
+            json!({ "logged_in_as": "test", "verified_with_kid": kid })
+        )
+    );
+    let r = verifier.get("/protected").send().await;
+    assert_eq!(sj(&r), (401, msg("Missing Authorization Header")));
+    // A token of another key (HS256, no kid) is refused.
+    let other = JwtManager::new(JwtConfig::with_secret(TEST_SECRET)).unwrap();
+    let foreign = other.create_access_token("test").unwrap();
+    let r = verifier.get("/protected").bearer(&foreign).send().await;
+    assert_eq!(r.status(), 422);
+    server.abort();
+}
+
+// ---- database -------------------------------------------------------------------------------
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread")]
+async fn database_users_and_revocations_live_in_sqlite() {
+    use axum_jwt_extended::sqlx;
+    let dir = std::env::temp_dir().join(format!("ajwt-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("example.db");
+    let _ = std::fs::remove_file(&file);
+    let connect = || async {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&file)
+            .create_if_missing(true);
+        sqlx::SqlitePool::connect_with(options).await.unwrap()
+    };
+    let config = || database::config();
+    let mut client = TestClient::new(database::app(config(), connect().await).await.unwrap());
+    let creds = json!({ "username": "panther", "password": "password" });
+    let r = client.post("/login").json(&creds).send().await;
+    let access = member(&r, "access_token");
+    let r = client.get("/who_am_i").bearer(&access).send().await;
+    assert_eq!(
+        sj(&r),
+        (
+            200,
+            json!({ "id": 2, "full_name": "Ann Takamaki", "username": "panther" })
+        )
+    );
+    let wrong = json!({ "username": "panther", "password": "nope" });
+    let r = client.post("/login").json(&wrong).send().await;
+    assert_eq!(sj(&r), (401, msg("Wrong username or password")));
+    let r = client
+        .request(Method::DELETE, "/logout")
+        .bearer(&access)
+        .send()
+        .await;
+    assert_eq!(sj(&r), (200, msg("JWT revoked")));
+    let r = client.get("/who_am_i").bearer(&access).send().await;
+    assert_eq!(sj(&r), (401, msg("Token has been revoked")));
+
+    // Another process on the same file, after a restart: the revocation is still there.
+    let mut again = TestClient::new(database::app(config(), connect().await).await.unwrap());
+    let r = again.get("/who_am_i").bearer(&access).send().await;
+    assert_eq!(sj(&r), (401, msg("Token has been revoked")));
+    // A user removed from the table can no longer use their token.
+    let r = again
+        .post("/login")
+        .json(&json!({ "username": "bruce", "password": "password" }))
+        .send()
+        .await;
+    let bruce = member(&r, "access_token");
+    let pool = connect().await;
+    sqlx::query("DELETE FROM users WHERE username = 'bruce'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = again.get("/who_am_i").bearer(&bruce).send().await;
+    assert_eq!(sj(&r), (401, msg("Error loading the user bruce")));
+    let _ = std::fs::remove_dir_all(&dir);
 }
