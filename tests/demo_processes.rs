@@ -1,0 +1,228 @@
+//! The demo's recipes over real HTTP, against real demo processes sharing one SQLite database
+//! (`DATABASE_URL`): refresh-token rotation with reuse detection across processes, implicit
+//! refresh of an access cookie, and revocations that outlive a process restart.
+#![cfg(feature = "sqlite")]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use common::TempDir;
+
+/// The demo binary, built with every feature (what `cargo test --all-features` builds).
+fn demo_bin() -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--example", "demo", "--all-features"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "cargo build --example demo failed");
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join("demo")
+}
+
+/// A demo process, killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+async fn start(bin: &PathBuf, addr: SocketAddr, env: &[(&str, &str)]) -> Process {
+    let mut cmd = Command::new(bin);
+    cmd.env_clear()
+        .env("DEMO_ADDR", addr.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = Process(cmd.spawn().expect("start the demo"));
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        let health = client
+            .get(format!("http://{addr}/health"))
+            .timeout(Duration::from_secs(1))
+            .send()
+            .await;
+        if health.is_ok_and(|r| r.status().is_success()) {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the demo at {addr} did not start");
+}
+
+/// One request: `(status, JSON body, Set-Cookie lines)`.
+async fn http(
+    method: &str,
+    url: String,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value, Vec<String>) {
+    let client = reqwest::Client::new();
+    let mut req = client.request(method.parse().unwrap(), url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(b.to_string());
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    let cookies = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect();
+    let text = r.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        cookies,
+    )
+}
+
+fn cookie(lines: &[String], name: &str) -> Option<String> {
+    lines.iter().find_map(|l| {
+        l.split(';')
+            .next()?
+            .strip_prefix(&format!("{name}="))
+            .map(str::to_owned)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recipes_over_http_across_demo_processes() {
+    let bin = demo_bin();
+    let dir = TempDir::new();
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    let env = [
+        ("JWT_SECRET_KEY", common::LONG_SECRET),
+        ("JWT_TOKEN_LOCATION", "headers,cookies"),
+        ("JWT_ACCESS_TOKEN_EXPIRES", "60"),
+        ("DATABASE_URL", url.as_str()),
+        ("DEMO_ROTATE_REFRESH", "true"),
+        ("DEMO_IMPLICIT_REFRESH_SECONDS", "120"),
+    ];
+    let (a, b) = (free_addr(), free_addr());
+    let mut process_a = start(&bin, a, &env).await;
+    let _process_b = start(&bin, b, &env).await;
+    let creds = json!({"username": "admin", "password": "adminpass"});
+
+    // Rotation on A; the rotated refresh token replayed on B is reuse: the login is revoked.
+    let (status, body, _) = http(
+        "POST",
+        format!("http://{a}/login"),
+        &[],
+        Some(creds.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    let old = format!("Bearer {refresh}");
+    let (status, rotated, _) = http(
+        "POST",
+        format!("http://{a}/refresh"),
+        &[("Authorization", &old)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{rotated}");
+    assert!(rotated["refresh_token"].is_string());
+    let (status, body, _) = http(
+        "POST",
+        format!("http://{b}/refresh"),
+        &[("Authorization", &old)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            401,
+            json!({"msg": "Refresh token reuse detected: every token of this login was revoked"})
+        )
+    );
+    let bearer = format!("Bearer {access}");
+    let (status, body, _) = http(
+        "GET",
+        format!("http://{a}/protected"),
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (401, json!({"msg": "Token has been revoked"}))
+    );
+
+    // Implicit refresh: a cookie request on B gets a new access cookie (and CSRF cookie).
+    let (status, _, set) = http("POST", format!("http://{b}/login"), &[], Some(creds)).await;
+    assert_eq!(status, 200);
+    let access_cookie = cookie(&set, "access_token_cookie").unwrap();
+    let jar = format!("access_token_cookie={access_cookie}");
+    let (status, body, set) = http(
+        "GET",
+        format!("http://{b}/protected"),
+        &[("Cookie", &jar)],
+        None,
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({"logged_in_as": "admin"})));
+    let renewed = cookie(&set, "access_token_cookie").expect("a new access cookie");
+    assert_ne!(renewed, access_cookie);
+    assert!(cookie(&set, "csrf_access_token").is_some());
+    // A header token is not refreshed.
+    let bearer = format!("Bearer {renewed}");
+    let (status, _, set) = http(
+        "GET",
+        format!("http://{b}/protected"),
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!((status, set.len()), (200, 0));
+
+    // A restart of A loses no revocation: the first login's tokens stay revoked.
+    drop(process_a);
+    process_a = start(&bin, a, &env).await;
+    let bearer = format!("Bearer {access}");
+    let (status, body, _) = http(
+        "GET",
+        format!("http://{a}/protected"),
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (401, json!({"msg": "Token has been revoked"}))
+    );
+    drop(process_a);
+}
