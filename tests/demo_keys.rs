@@ -9,13 +9,13 @@ mod common;
 mod demo;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+
 use std::time::Duration;
 
 use axum_jwt_extended::JwtConfig;
 use serde_json::{json, Value};
 
+use common::process::{demo_bin, free_addr, start};
 use common::{bearer, msg, status_json};
 use demo::{call, demo_app, login, tokens};
 
@@ -152,62 +152,6 @@ async fn a_demo_verifying_against_another_demos_jwk_set() {
 }
 
 // ---- real processes -------------------------------------------------------------------------
-
-/// The demo binary, built with every feature (what `cargo test --all-features` builds).
-fn demo_bin() -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--example", "demo", "--all-features"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "cargo build --example demo failed");
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    profile_dir.join("examples").join("demo")
-}
-
-/// A demo process, stopped when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_addr() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-async fn start(bin: &PathBuf, addr: SocketAddr, env: &[(&str, &str)]) -> Process {
-    let mut cmd = Command::new(bin);
-    cmd.env_clear()
-        .env("DEMO_ADDR", addr.to_string())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = Process(cmd.spawn().expect("start the demo"));
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        let health = client
-            .get(format!("http://{addr}/health"))
-            .timeout(Duration::from_secs(1))
-            .send()
-            .await;
-        if health.is_ok_and(|r| r.status().is_success()) {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the demo at {addr} did not start");
-}
 
 async fn http(method: &str, url: String, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
     let client = reqwest::Client::new();

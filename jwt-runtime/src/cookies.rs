@@ -61,6 +61,19 @@ impl JwtCookies {
     }
 }
 
+impl JwtCookies {
+    /// Appends the `Set-Cookie` headers to `headers` (of a response already made).
+    pub(crate) fn append_to(self, headers: &mut axum::http::HeaderMap) {
+        for c in self.0 {
+            // Cookie names and paths are validated at start-up and values are tokens or UUIDs,
+            // so every header is valid; an invalid one would be skipped, never a panic.
+            if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+                headers.append(SET_COOKIE, v);
+            }
+        }
+    }
+}
+
 impl IntoIterator for JwtCookies {
     type Item = Cookie<'static>;
     type IntoIter = std::vec::IntoIter<Cookie<'static>>;
@@ -73,13 +86,7 @@ impl IntoResponseParts for JwtCookies {
     type Error = std::convert::Infallible;
 
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        for c in self.0 {
-            // Cookie names and paths are validated at start-up and values are tokens or UUIDs,
-            // so every header is valid; an invalid one would be skipped, never a panic.
-            if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-        }
+        self.append_to(res.headers_mut());
         Ok(res)
     }
 }

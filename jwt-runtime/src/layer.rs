@@ -239,13 +239,19 @@ where
 
 impl JwtLayer {
     fn is_exempt(&self, req: &Request) -> bool {
-        let path = req.uri().path();
-        let original = req
-            .extensions()
-            .get::<OriginalUri>()
-            .map(|u| u.0.path().to_owned());
-        self.exempt
-            .iter()
-            .any(|e| e == path || original.as_deref() == Some(e.as_str()))
+        path_listed(req, &self.exempt)
     }
+}
+
+/// Whether the request's path, as written (or within a `nest`), is one of `paths`. No
+/// allocation, and no extension lookup for an empty list.
+pub(crate) fn path_listed(req: &Request, paths: &[String]) -> bool {
+    if paths.is_empty() {
+        return false;
+    }
+    let path = req.uri().path();
+    let original = req.extensions().get::<OriginalUri>().map(|u| u.0.path());
+    paths
+        .iter()
+        .any(|p| p == path || original == Some(p.as_str()))
 }

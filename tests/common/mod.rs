@@ -5,6 +5,7 @@
 pub mod craft;
 pub mod jar;
 pub mod pg;
+pub mod process;
 pub mod redis_server;
 pub mod reference;
 

@@ -19,9 +19,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::{OriginalUri, Request};
+use axum::extract::Request;
 use axum::http::header::SET_COOKIE;
-use axum::http::HeaderValue;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
@@ -103,11 +102,7 @@ impl ImplicitRefreshLayer {
     }
 
     fn is_exempt(&self, req: &Request) -> bool {
-        let path = req.uri().path();
-        let original = req.extensions().get::<OriginalUri>().map(|u| u.0.path());
-        self.exempt
-            .iter()
-            .any(|e| e == path || original == Some(e.as_str()))
+        crate::layer::path_listed(req, &self.exempt)
     }
 }
 
@@ -158,7 +153,7 @@ where
             let mut response = inner.call(req).await?;
             let manager = &layer.manager;
             if response.extensions().get::<ExpiredAccessCookie>().is_some() {
-                append(&mut response, unset_access_cookies(manager, None));
+                unset_access_cookies(manager, None).append_to(response.headers_mut());
                 return Ok(response);
             }
             if !response.status().is_success()
@@ -169,7 +164,7 @@ where
             }
             if let Some(ctx) = seen.0.get() {
                 if let Some(cookies) = refreshed(manager, ctx, layer.window).await {
-                    append(&mut response, cookies);
+                    cookies.append_to(response.headers_mut());
                 }
             }
             Ok(response)
@@ -224,12 +219,4 @@ fn sets_access_cookie(manager: &JwtManager, response: &Response) -> bool {
             .strip_prefix(name.as_bytes())
             .is_some_and(|rest| rest.first() == Some(&b'='))
     })
-}
-
-fn append(response: &mut Response, cookies: JwtCookies) {
-    for c in cookies {
-        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-            response.headers_mut().append(SET_COOKIE, v);
-        }
-    }
 }
