@@ -91,6 +91,6 @@ pub mod __private {
     pub use axum::extract::FromRef;
     pub use axum_jwt_extended_runtime::__private::*;
     pub use axum_jwt_extended_runtime::{
-        Claims, Guard, JwtBody, JwtHeader, JwtManager, Key, Location,
+        Claims, Guard, JwtBody, JwtHeader, JwtManager, JwtState, Key, Location,
     };
 }

@@ -15,15 +15,10 @@ use std::time::Duration;
 use axum_jwt_extended::JwtConfig;
 use serde_json::{json, Value};
 
+use common::keys::{ED_PUBLIC, RSA2_PRIVATE, RSA2_PUBLIC, RSA_PRIVATE, RSA_PUBLIC};
 use common::process::{demo_bin, free_addr, start};
 use common::{bearer, msg, status_json};
 use demo::{call, demo_app, login, tokens};
-
-const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
-const RSA2_PRIVATE: &str = include_str!("fixtures/rsa2_private.pem");
-const RSA2_PUBLIC: &str = include_str!("fixtures/rsa2_public.pem");
-const ED_PUBLIC: &str = include_str!("fixtures/ed25519_public.pem");
 
 fn config(vars: &[(&str, &str)]) -> JwtConfig {
     JwtConfig::from_lookup(|name| {

@@ -7,7 +7,6 @@ mod common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 use axum::routing::any;
 use axum::{Json, Router};
@@ -18,34 +17,8 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
+use common::python::python;
 use common::{request, SECRET};
-
-/// The interop environment's python: `FJE_PYTHON`, or made on demand by the set-up script.
-fn python() -> &'static str {
-    static PYTHON: OnceLock<String> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        if let Ok(p) = std::env::var("FJE_PYTHON") {
-            if !p.is_empty() {
-                return p;
-            }
-        }
-        let out = Command::new("bash")
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/scripts/setup-python.sh"
-            ))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run scripts/setup-python.sh");
-        assert!(out.status.success(), "scripts/setup-python.sh failed");
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .lines()
-            .last()
-            .expect("a python path")
-            .to_owned()
-    })
-}
 
 /// Runs a batch of operations through flask-jwt-extended.
 fn flask(ops: &[Value]) -> Vec<Value> {

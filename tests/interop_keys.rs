@@ -8,7 +8,6 @@ mod common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,48 +16,17 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
+use common::keys::{
+    EC_PRIVATE, EC_PUBLIC, ED_PRIVATE, ED_PUBLIC, RSA2_PUBLIC, RSA_PRIVATE, RSA_PUBLIC,
+};
+use common::python::python;
 use common::{bearer, get as get_req, msg, status_json};
-
-const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
-const RSA2_PUBLIC: &str = include_str!("fixtures/rsa2_public.pem");
-const EC_PRIVATE: &str = include_str!("fixtures/ec_private.pem");
-const EC_PUBLIC: &str = include_str!("fixtures/ec_public.pem");
-const ED_PRIVATE: &str = include_str!("fixtures/ed25519_private.pem");
-const ED_PUBLIC: &str = include_str!("fixtures/ed25519_public.pem");
 
 const PAIRS: [(Algorithm, &str, &str); 3] = [
     (Algorithm::RS256, RSA_PRIVATE, RSA_PUBLIC),
     (Algorithm::ES256, EC_PRIVATE, EC_PUBLIC),
     (Algorithm::EdDSA, ED_PRIVATE, ED_PUBLIC),
 ];
-
-/// The interop environment's python: `FJE_PYTHON`, or made on demand by the set-up script.
-fn python() -> &'static str {
-    static PYTHON: OnceLock<String> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        if let Ok(p) = std::env::var("FJE_PYTHON") {
-            if !p.is_empty() {
-                return p;
-            }
-        }
-        let out = Command::new("bash")
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/scripts/setup-python.sh"
-            ))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run scripts/setup-python.sh");
-        assert!(out.status.success(), "scripts/setup-python.sh failed");
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .lines()
-            .last()
-            .expect("a python path")
-            .to_owned()
-    })
-}
 
 /// Runs a batch of operations through one of the Python tools; every result must be ok.
 fn py(tool: &str, ops: &[Value]) -> Vec<Value> {

@@ -21,14 +21,8 @@ use axum_jwt_extended::{
 };
 use serde_json::{json, Value};
 
+use common::keys::{EC2_PRIVATE, EC2_PUBLIC, ED_PRIVATE, ED_PUBLIC, RSA_PRIVATE, RSA_PUBLIC};
 use common::{bearer, get as get_req, manager, msg, status_json, Reply, NOW};
-
-const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
-const EC2_PRIVATE: &str = include_str!("fixtures/ec2_private.pem");
-const EC2_PUBLIC: &str = include_str!("fixtures/ec2_public.pem");
-const ED_PRIVATE: &str = include_str!("fixtures/ed25519_private.pem");
-const ED_PUBLIC: &str = include_str!("fixtures/ed25519_public.pem");
 
 /// What the test's JWKS server answers.
 struct Issuer {
@@ -351,6 +345,14 @@ async fn limits_and_refused_keys() {
     );
     assert!(started.elapsed() < Duration::from_millis(2500));
     server.task.abort();
+
+    // A transport failure keeps its cause: the HTTP client's own error.
+    let err = JwksClient::fetch("http://127.0.0.1:1/jwks.json")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("cannot fetch"), "{err}");
+    let cause = std::error::Error::source(&err).and_then(|e| e.downcast_ref::<reqwest::Error>());
+    assert!(cause.is_some_and(reqwest::Error::is_connect), "{err:?}");
 }
 
 #[tokio::test]

@@ -15,18 +15,11 @@ use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 
+use common::keys::{
+    EC2_PRIVATE, EC2_PUBLIC, EC_PRIVATE, EC_PUBLIC, ED_PRIVATE, ED_PUBLIC, RSA2_PRIVATE,
+    RSA2_PUBLIC, RSA_PRIVATE, RSA_PUBLIC,
+};
 use common::{bearer, get as get_req, manager, msg, status_json, Reply, LONG_SECRET, NOW};
-
-const RSA_PRIVATE: &str = include_str!("fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("fixtures/rsa_public.pem");
-const RSA2_PRIVATE: &str = include_str!("fixtures/rsa2_private.pem");
-const RSA2_PUBLIC: &str = include_str!("fixtures/rsa2_public.pem");
-const EC_PRIVATE: &str = include_str!("fixtures/ec_private.pem");
-const EC_PUBLIC: &str = include_str!("fixtures/ec_public.pem");
-const EC2_PRIVATE: &str = include_str!("fixtures/ec2_private.pem");
-const EC2_PUBLIC: &str = include_str!("fixtures/ec2_public.pem");
-const ED_PRIVATE: &str = include_str!("fixtures/ed25519_private.pem");
-const ED_PUBLIC: &str = include_str!("fixtures/ed25519_public.pem");
 
 #[jwt_required]
 async fn header() -> Result<Json<Value>, NoJwtContext> {

@@ -472,3 +472,47 @@ async fn encode_and_decode_key_loaders_choose_keys() {
     let token_a = jwt.create_access_token("tenant-a").unwrap();
     assert!(plain.decode_token(&token_a).is_ok());
 }
+
+/// A loader's error fails closed (503) and stays reachable as the cause: the rejection's
+/// error → the `LoaderError` → the loader's own error, with its type.
+#[tokio::test]
+async fn a_loader_error_keeps_its_cause() {
+    use std::error::Error as _;
+
+    async fn who(jwt: Result<Jwt, JwtRejection>) -> Json<Value> {
+        let rejection = jwt.expect_err("the loader failed");
+        let loader = rejection.error().source().expect("the loader's error");
+        let loader = loader.downcast_ref::<LoaderError>().expect("a LoaderError");
+        assert!(
+            loader.source().is_some(),
+            "the cause is the LoaderError's source"
+        );
+        let io = loader
+            .cause::<std::io::Error>()
+            .expect("the io::Error itself");
+        Json(json!({
+            "status": rejection.status().as_u16(),
+            "loader": loader.to_string(),
+            "kind": format!("{:?}", io.kind()),
+        }))
+    }
+
+    let jwt = JwtManager::builder(config())
+        .token_in_blocklist_loader(
+            |_h: &JwtHeader, _c: &Claims| -> Result<bool, std::io::Error> {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the database timed out",
+                ))
+            },
+        )
+        .build()
+        .unwrap();
+    let app: Router = Router::new().route("/", get(who)).with_state(jwt.clone());
+    let token = jwt.create_access_token("alice").unwrap();
+    let r = get_req(&app, "/", &[("Authorization", &bearer(&token))]).await;
+    assert_eq!(
+        r.json(),
+        json!({ "status": 503, "loader": "the database timed out", "kind": "TimedOut" })
+    );
+}

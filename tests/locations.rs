@@ -12,12 +12,12 @@ use axum::{Json, Router};
 use axum_jwt_extended::{
     get_jwt_identity, get_jwt_request_location, jwt_required, set_access_cookies,
     set_refresh_cookies, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
-    CookieOptions, JwtConfig, JwtManager, Location, NoJwtContext, SameSite, TokenOptions,
+    CookieOptions, JwtManager, Location, NoJwtContext, SameSite, TokenOptions,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use common::{bearer, config, manager, msg, request, Reply};
+use common::{bearer, cfg, config, manager, msg, request, Reply};
 
 fn body() -> Result<Json<Value>, NoJwtContext> {
     Ok(Json(json!({
@@ -76,14 +76,6 @@ fn app(jwt: JwtManager) -> Router {
         .route("/echo", post(echo_json))
         .route("/echo-config", any(echo_config))
         .with_state(jwt)
-}
-
-fn cfg(locations: &[Location]) -> JwtConfig {
-    {
-        let mut c = config();
-        c.token_location = locations.to_vec();
-        c
-    }
 }
 
 async fn send(
@@ -496,7 +488,7 @@ async fn test_csrf_options() {
     let t = off.create_access_token("alice").unwrap();
     assert_eq!(
         send(
-            &app_of(off),
+            &self::app(off),
             "POST",
             "/p",
             &[("Cookie", &format!("access_token_cookie={t}"))],
@@ -506,10 +498,6 @@ async fn test_csrf_options() {
         .0,
         200
     );
-}
-
-fn app_of(jwt: JwtManager) -> Router {
-    app(jwt)
 }
 
 #[tokio::test]
@@ -577,7 +565,7 @@ async fn test_csrf_form_field() {
     let c = plain.get_csrf_token(&t).unwrap();
     assert_eq!(
         send(
-            &app_of(plain),
+            &self::app(plain),
             "POST",
             "/p",
             &[("Cookie", &format!("access_token_cookie={t}")), form],
@@ -622,7 +610,7 @@ async fn test_query_string() {
         c.query_string_value_prefix = "Bearer ".into();
         c
     });
-    let app = app_of(custom.clone());
+    let app = self::app(custom.clone());
     let t = custom.create_access_token("alice").unwrap();
     assert_eq!(
         send(&app, "GET", &format!("/p?token=Bearer%20{t}"), &[], None)
@@ -778,7 +766,7 @@ async fn test_json_location_with_a_json_extractor_in_the_same_handler() {
     );
     // Only in the runtime configuration, after the headers.
     let jwt = manager(cfg(&[Location::Headers, Location::Json]));
-    let app = app_of(jwt.clone());
+    let app = self::app(jwt.clone());
     let t = jwt.create_access_token("alice").unwrap();
     let body = json!({ "access_token": t, "message": "hi" }).to_string();
     assert_eq!(
@@ -875,7 +863,7 @@ async fn test_every_location_and_precedence() {
 
     // An invalid token in the first location is not skipped...
     let bad = "Bearer aaaaa.bbbbb.ccccc";
-    let hc = app_of(manager(cfg(&[Headers, Cookies])));
+    let hc = self::app(manager(cfg(&[Headers, Cookies])));
     assert_eq!(
         send(
             &hc,
@@ -888,7 +876,7 @@ async fn test_every_location_and_precedence() {
         (422, msg("Invalid header padding"))
     );
     // ...but the order decides which location comes first.
-    let ch = app_of(manager(cfg(&[Cookies, Headers])));
+    let ch = self::app(manager(cfg(&[Cookies, Headers])));
     assert_eq!(
         send(
             &ch,
@@ -912,7 +900,7 @@ async fn test_every_location_and_precedence() {
         .await,
         (401, msg("Missing CSRF token"))
     );
-    let hc2 = app_of(manager(cfg(&[Headers, Cookies])));
+    let hc2 = self::app(manager(cfg(&[Headers, Cookies])));
     assert_eq!(
         send(
             &hc2,
@@ -925,7 +913,7 @@ async fn test_every_location_and_precedence() {
         (200, loc("headers"))
     );
     // "Not found" includes a header of another scheme.
-    let app = app_of(manager(config()));
+    let app = self::app(manager(config()));
     assert_eq!(
         send(
             &app,
@@ -938,7 +926,7 @@ async fn test_every_location_and_precedence() {
         (200, loc("query_string"))
     );
     // `Bearer` with no token is a format error, and it aborts.
-    let hq = app_of(manager(cfg(&[Headers, QueryString])));
+    let hq = self::app(manager(cfg(&[Headers, QueryString])));
     assert_eq!(
         send(
             &hq,

@@ -16,31 +16,8 @@ use axum_jwt_extended::{jwt_required, JwtManager, JwtOpenApi, Location};
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
+use common::python::python;
 use common::{config, get as get_req, manager};
-
-/// The interop environment's python (made by `scripts/setup-python.sh`).
-fn python() -> String {
-    if let Ok(p) = std::env::var("FJE_PYTHON") {
-        if !p.is_empty() {
-            return p;
-        }
-    }
-    let out = Command::new("bash")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scripts/setup-python.sh"
-        ))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run scripts/setup-python.sh");
-    assert!(out.status.success(), "scripts/setup-python.sh failed");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned()
-}
 
 /// Validates a document with openapi-spec-validator; the validator's complaint on failure.
 fn validate(doc: &Value) -> Result<(), String> {

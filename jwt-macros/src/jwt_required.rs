@@ -23,8 +23,11 @@
 //! parameters, or whose last parameter is `State<T>`, gets `JwtBody<(), …>` appended instead
 //! (so `#[axum::debug_handler]` placed below still sees the `State<T>` and infers the state).
 //!
-//! A `State<T>` parameter (or `state = T`) also adds a check that `JwtManager: FromRef<T>`,
-//! spanned at `T`, so that a state without the manager is reported there first.
+//! The router's state is never guessed from a `State<T>` parameter: `T` may be a sub-state
+//! (`State<Db>` with `Db: FromRef<AppState>`), an `Arc<AppState>` or a type parameter, and
+//! rustc judges the guard's `JwtState` bound against the real router. `state = T` (needed
+//! for a claims check that takes a part of the state) adds a probe `T: JwtState`, spanned at
+//! `T`, whose error says to put a `JwtManager` in the state.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -369,25 +372,6 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
     args
 }
 
-/// The state type named by a `State<T>` parameter, if any.
-fn state_param_type(func: &ItemFn) -> Option<Type> {
-    func.sig.inputs.iter().find_map(|arg| {
-        let FnArg::Typed(pt) = arg else { return None };
-        let Type::Path(tp) = &*pt.ty else { return None };
-        let seg = tp.path.segments.last()?;
-        if seg.ident != "State" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(ab) = &seg.arguments else {
-            return None;
-        };
-        ab.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-    })
-}
-
 /// `State<T>`: a parts extractor, so never the body-consuming last parameter.
 fn is_state_extractor(ty: &Type) -> bool {
     let Type::Path(tp) = ty else { return false };
@@ -480,14 +464,6 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         mut sig,
         block,
     } = func.clone();
-    let state_ty = args.state.clone().or_else(|| {
-        // A generic handler's `State<T>` may name a type parameter: nothing to check then.
-        if func.sig.generics.params.is_empty() {
-            state_param_type(&func)
-        } else {
-            None
-        }
-    });
 
     // A claims check becomes a type the guard carries: a unit struct next to the handler
     // whose `RouteCheck` implementation calls the check (for the named state type, or for any
@@ -559,15 +535,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     sig.inputs.insert(0, parse_quote!(#guard_ident: #guard_ty));
     sig.inputs.push(body_param);
 
-    let state_check = state_ty.map(|ty| {
+    let state_check = args.state.as_ref().map(|ty| {
         quote_spanned! {ty.span()=>
             const _: () = {
                 #[allow(dead_code)]
-                fn __jwt_state_has_manager<S>()
-                where
-                    #krate::__private::JwtManager: #krate::__private::FromRef<S>,
-                {
-                }
+                fn __jwt_state_has_manager<S: #krate::__private::JwtState>() {}
                 #[allow(dead_code)]
                 fn __jwt_check() {
                     __jwt_state_has_manager::<#ty>();

@@ -91,8 +91,10 @@ use proc_macro::TokenStream;
 ///   async fn admin() -> Json<Value> { Json(json!({ "foo": "bar" })) }
 ///   ```
 /// - `state = Type`: the router state type, for a `check` that takes a part of the state
-///   (`fn(&Claims, &Db) -> …` with `Db: FromRef<Type>`), or for a handler whose state the
-///   compiler cannot infer.
+///   (`fn(&Claims, &Db) -> …` with `Db: FromRef<Type>`). It also checks at the attribute that
+///   the state holds a `JwtManager`. Without it, the state is never guessed from a `State<T>`
+///   parameter (which may be a sub-state, an `Arc<AppState>` or a type parameter): rustc
+///   checks the handler against the router it is routed on, as for any axum handler.
 ///
 ///   ```text
 ///   fn not_banned(claims: &Claims, banned: &Banned) -> bool { … }

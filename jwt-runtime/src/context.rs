@@ -25,6 +25,8 @@ pub struct JwtContext {
     pub(crate) claims: Claims,
     pub(crate) location: Option<Location>,
     pub(crate) user: Option<AnyUser>,
+    /// Whether the revocation stage ran (`skip_revocation_check` routes skip it).
+    revocation_checked: bool,
     manager: JwtManager,
 }
 
@@ -45,14 +47,21 @@ impl JwtContext {
         claims: Claims,
         location: Location,
         user: Option<AnyUser>,
+        revocation_checked: bool,
     ) -> Self {
         JwtContext {
             header,
             claims,
             location: Some(location),
             user,
+            revocation_checked,
             manager: manager.clone(),
         }
+    }
+
+    /// Whether the revocation stage ran on this token (`skip_revocation_check` skips it).
+    pub(crate) fn revocation_checked(&self) -> bool {
+        self.revocation_checked
     }
 
     pub(crate) fn anonymous(manager: &JwtManager) -> Self {
@@ -61,6 +70,7 @@ impl JwtContext {
             claims: Claims::default(),
             location: None,
             user: None,
+            revocation_checked: false,
             manager: manager.clone(),
         }
     }

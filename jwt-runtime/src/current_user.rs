@@ -45,12 +45,12 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 
 use crate::config::ConfigError;
-use crate::context::JwtContext;
 use crate::error::{JwtError, TokenParts};
 use crate::guard::default_spec;
 use crate::manager::JwtManager;
-use crate::pipeline::{self, Progress};
+use crate::pipeline::entry::{enter, no_token, reject, Entry};
 use crate::rejection::JwtRejection;
+use crate::state::JwtState;
 
 /// Proof that a manager's user lookup loader returns `U`. Get one from
 /// [`JwtManager::user_lookup`] at start-up and provide it from your router state.
@@ -63,6 +63,16 @@ impl<U> Clone for UserLookup<U> {
 }
 
 impl<U> Copy for UserLookup<U> {}
+
+/// `Router::with_state(Arc::new(app))`: the proof held by the shared state.
+impl<S, U> FromRef<Arc<S>> for UserLookup<U>
+where
+    UserLookup<U>: FromRef<S>,
+{
+    fn from_ref(state: &Arc<S>) -> Self {
+        UserLookup::from_ref(&**state)
+    }
+}
 
 impl<U> fmt::Debug for UserLookup<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -109,31 +119,21 @@ impl<U> std::ops::Deref for CurrentUser<U> {
 
 impl<S, U> FromRequestParts<S> for CurrentUser<U>
 where
-    JwtManager: FromRef<S>,
+    S: JwtState,
     UserLookup<U>: FromRef<S>,
     U: Send + Sync + 'static,
-    S: Send + Sync,
 {
     type Rejection = JwtRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, JwtRejection> {
         let _proof: UserLookup<U> = UserLookup::from_ref(state);
-        let manager = JwtManager::from_ref(state);
-        let ctx = match parts.extensions.get::<Arc<JwtContext>>() {
-            Some(ctx) if !ctx.is_anonymous() => Arc::clone(ctx),
-            _ => {
-                // No verified token yet (or an optional guard found none): verify as a plain
-                // `#[jwt_required]` would, so a missing token gets its usual 401.
-                match pipeline::verify_parts(&manager, parts, &default_spec(), false).await {
-                    Ok(Progress::Done(Some(ctx))) => {
-                        let ctx = Arc::new(ctx);
-                        crate::context::publish(&mut parts.extensions, &ctx);
-                        ctx
-                    }
-                    Ok(_) => unreachable_anonymous(&manager),
-                    Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
-                }
-            }
+        let manager = state.jwt_manager();
+        // Verified as a plain `#[jwt_required]` would (or that verification reused), so a
+        // missing token gets its usual 401.
+        let spec = default_spec();
+        let entered = enter(&manager, parts, &spec, Entry::EXTRACTOR, |_| None);
+        let Some(ctx) = entered.await?.token() else {
+            return Err(reject(&manager, parts, no_token()));
         };
         match ctx.user.clone().map(|u| u.downcast::<U>()) {
             Some(Ok(user)) => Ok(CurrentUser(user)),
@@ -145,7 +145,7 @@ where
                 };
                 let identity_claim = &manager.config().identity_claim;
                 let err = JwtError::user_lookup(Box::new(token), identity_claim);
-                Err(crate::guard::reject(&manager, parts, err))
+                Err(reject(&manager, parts, err))
             }
         }
     }
@@ -179,10 +179,9 @@ where
 /// ```
 impl<S, U> OptionalFromRequestParts<S> for CurrentUser<U>
 where
-    JwtManager: FromRef<S>,
+    S: JwtState,
     UserLookup<U>: FromRef<S>,
     U: Send + Sync + 'static,
-    S: Send + Sync,
 {
     type Rejection = JwtRejection;
 
@@ -191,32 +190,14 @@ where
         state: &S,
     ) -> Result<Option<Self>, JwtRejection> {
         let _proof: UserLookup<U> = UserLookup::from_ref(state);
-        let manager = JwtManager::from_ref(state);
-        let ctx = match parts.extensions.get::<Arc<JwtContext>>() {
-            Some(ctx) => Arc::clone(ctx),
-            None => {
-                let mut spec = default_spec();
-                spec.optional = true;
-                match pipeline::verify_parts(&manager, parts, &spec, false).await {
-                    Ok(Progress::Done(Some(ctx))) => {
-                        let ctx = Arc::new(ctx);
-                        crate::context::publish(&mut parts.extensions, &ctx);
-                        ctx
-                    }
-                    Ok(_) => return Ok(None),
-                    Err(e) => return Err(crate::guard::reject(&manager, parts, e)),
-                }
-            }
-        };
-        Ok(ctx
-            .user
-            .clone()
+        let manager = state.jwt_manager();
+        let mut spec = default_spec();
+        spec.optional = true;
+        let entered = enter(&manager, parts, &spec, Entry::EXTRACTOR, |_| None).await?;
+        Ok(entered
+            .token()
+            .and_then(|ctx| ctx.user.clone())
             .and_then(|u| u.downcast::<U>().ok())
             .map(CurrentUser))
     }
-}
-
-/// A non-optional verification never answers "anonymous"; kept total all the same.
-fn unreachable_anonymous(manager: &JwtManager) -> Arc<JwtContext> {
-    Arc::new(JwtContext::anonymous(manager))
 }

@@ -323,6 +323,7 @@ impl From<TokenError> for JwtError {
             TokenError::Invalid(m) => ErrorKind::InvalidToken(m),
             TokenError::MissingClaim(m) => ErrorKind::Decode(m),
             TokenError::Encode(m) => ErrorKind::Encode(m),
+            TokenError::UnknownKid => ErrorKind::InvalidToken(crate::token::UNKNOWN_KID.into()),
         })
     }
 }

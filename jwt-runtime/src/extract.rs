@@ -28,18 +28,19 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::config::Location;
 use crate::context::JwtContext;
 use crate::error::{ErrorKind, JwtError};
-use crate::guard::{default_spec, reject};
-use crate::log;
+use crate::guard::default_spec;
 use crate::manager::JwtManager;
-use crate::pipeline::{self, Progress, Spec};
+use crate::pipeline::entry::{enter, no_token, reject, Entry};
+use crate::pipeline::Spec;
 use crate::rejection::JwtRejection;
+use crate::state::JwtState;
 use crate::token::{Claims, TokenType};
 
 /// A type the claims extractors can produce from a verified token: [`Claims`] itself (no
@@ -109,8 +110,7 @@ macro_rules! claims_extractor {
 
         impl<S, C> FromRequestParts<S> for $name<C>
         where
-            JwtManager: FromRef<S>,
-            S: Send + Sync,
+            S: JwtState,
             C: FromClaims,
         {
             type Rejection = JwtRejection;
@@ -119,10 +119,10 @@ macro_rules! claims_extractor {
                 #[allow(unused_mut)]
                 let mut $spec = default_spec();
                 $setup
-                let manager = JwtManager::from_ref(state);
+                let manager = state.jwt_manager();
                 match extract::<C>(&manager, parts, &$spec).await? {
                     Some((claims, context)) => Ok($name { claims, context }),
-                    None => Err(reject(&manager, parts, missing())),
+                    None => Err(reject(&manager, parts, no_token())),
                 }
             }
         }
@@ -131,8 +131,7 @@ macro_rules! claims_extractor {
         /// optional route in Flask).
         impl<S, C> OptionalFromRequestParts<S> for $name<C>
         where
-            JwtManager: FromRef<S>,
-            S: Send + Sync,
+            S: JwtState,
             C: FromClaims,
         {
             type Rejection = JwtRejection;
@@ -144,7 +143,7 @@ macro_rules! claims_extractor {
                 let mut $spec = default_spec();
                 $setup
                 $spec.optional = true;
-                let manager = JwtManager::from_ref(state);
+                let manager = state.jwt_manager();
                 Ok(extract::<C>(&manager, parts, &$spec)
                     .await?
                     .map(|(claims, context)| $name { claims, context }))
@@ -213,8 +212,7 @@ impl<C> OptionalJwt<C> {
 
 impl<S, C> FromRequestParts<S> for OptionalJwt<C>
 where
-    JwtManager: FromRef<S>,
-    S: Send + Sync,
+    S: JwtState,
     C: FromClaims,
 {
     type Rejection = JwtRejection;
@@ -222,7 +220,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, JwtRejection> {
         let mut spec = default_spec();
         spec.optional = true;
-        let manager = JwtManager::from_ref(state);
+        let manager = state.jwt_manager();
         Ok(match extract::<C>(&manager, parts, &spec).await? {
             Some((claims, context)) => OptionalJwt {
                 claims: Some(claims),
@@ -243,25 +241,11 @@ async fn extract<C: FromClaims>(
     parts: &mut Parts,
     spec: &Spec,
 ) -> Result<Option<(C, Arc<JwtContext>)>, JwtRejection> {
-    let ctx = match parts.extensions.get::<Arc<JwtContext>>() {
-        Some(ctx) if !ctx.is_anonymous() => {
-            let ctx = Arc::clone(ctx);
-            pipeline::recheck(manager, spec, &ctx).map_err(|e| reject(manager, parts, e))?;
-            ctx
-        }
-        _ => {
-            let verified = pipeline::verify_parts(manager, parts, spec, false);
-            match log::in_span!(parts.uri.path(), verified) {
-                Ok(Progress::Done(Some(ctx))) => {
-                    let ctx = Arc::new(ctx);
-                    crate::context::publish(&mut parts.extensions, &ctx);
-                    ctx
-                }
-                // No token (only an optional spec gets here without an error).
-                Ok(_) => return Ok(None),
-                Err(e) => return Err(reject(manager, parts, e)),
-            }
-        }
+    let Some(ctx) = enter(manager, parts, spec, Entry::EXTRACTOR, |_| None)
+        .await?
+        .token()
+    else {
+        return Ok(None);
     };
     match C::from_claims(ctx.claims()) {
         Ok(claims) => Ok(Some((claims, ctx))),
@@ -272,12 +256,4 @@ async fn extract<C: FromClaims>(
             Err(reject(manager, parts, err.at_location(ctx.location())))
         }
     }
-}
-
-/// A required spec never verifies as anonymous (no token is an error of the parts phase, with
-/// its location-specific message); kept total all the same, without verifying twice.
-fn missing() -> JwtError {
-    JwtError::new(ErrorKind::NoAuthorization(
-        "Missing JWT in headers, cookies, query string or JSON body".into(),
-    ))
 }

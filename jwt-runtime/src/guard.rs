@@ -14,23 +14,18 @@
 
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header::CONTENT_LENGTH, Method};
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::check::{self, NoCheck, RouteCheck};
+use crate::check::{NoCheck, RouteCheck};
 use crate::config::Location;
 use crate::context::JwtContext;
-use crate::error::{ErrorKind, JwtError};
-use crate::log;
-use crate::manager::JwtManager;
-use crate::pipeline::{self, Pending, Progress, Spec};
+use crate::pipeline::entry::{enter, enter_body, Entered, Entry};
+use crate::pipeline::{Pending, Spec};
 use crate::rejection::JwtRejection;
+use crate::state::JwtState;
 use crate::token::TokenType;
 
 /// Flag bits of a [`Guard`]'s requirements, for using it without the macro.
@@ -115,7 +110,7 @@ struct Deferred(Pending);
 /// A verified request: the extractor behind `#[jwt_required]`.
 ///
 /// `FLAGS` are [`flags`] bits; `LOCATIONS` is [`encode_locations`] of a per-route location
-/// list (0 = the configured ones). Requires `JwtManager: FromRef<S>` of the router state.
+/// list (0 = the configured ones). The router state must hold the manager ([`JwtState`]: `Arc` states too).
 ///
 /// ```
 /// use axum::{routing::get, Json, Router};
@@ -209,60 +204,25 @@ impl<const F: u8, const L: u16, C> Guard<F, L, C> {
 
 impl<S, const F: u8, const L: u16, C> FromRequestParts<S> for Guard<F, L, C>
 where
-    JwtManager: FromRef<S>,
-    S: Send + Sync,
+    S: JwtState,
     C: RouteCheck<S>,
 {
     type Rejection = JwtRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if parts.method == Method::OPTIONS {
-            return Ok(Guard::new(State::Exempt));
-        }
-        let manager = JwtManager::from_ref(state);
-        let spec = spec(F, L);
-        // Under the router layer: its verification is reused, with this route's own type and
-        // freshness requirements.
-        if let Some(ctx) = parts.extensions.get::<Arc<JwtContext>>().cloned() {
-            if !ctx.is_anonymous() {
-                pipeline::recheck(&manager, &spec, &ctx).map_err(|e| reject(&manager, parts, e))?;
-                run_route_check::<S, C>(&manager, parts, &ctx, state).await?;
-                return Ok(Guard::new(State::Done(ctx)));
-            }
-        }
-        let with_body = F & flags::WITH_BODY != 0;
-        let verified = pipeline::verify_parts(&manager, parts, &spec, with_body);
-        let ctx = match log::in_span!(parts.uri.path(), verified) {
-            Ok(Progress::Done(ctx)) => ctx,
-            Ok(Progress::Pending(pending)) => {
-                parts.extensions.insert(Deferred(pending));
-                return Ok(Guard::new(State::Deferred));
-            }
-            Err(e) => return Err(reject(&manager, parts, e)),
-        };
-        let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)));
-        run_route_check::<S, C>(&manager, parts, &ctx, state).await?;
-        // Later extractors (`CurrentUser<U>`) reuse this verification.
-        crate::context::publish(&mut parts.extensions, &ctx);
-        Ok(Guard::new(State::Done(ctx)))
-    }
-}
-
-/// Runs the route's claims check on a verified (not anonymous) context.
-async fn run_route_check<S, C: RouteCheck<S>>(
-    manager: &JwtManager,
-    parts: &Parts,
-    ctx: &JwtContext,
-    state: &S,
-) -> Result<(), JwtRejection> {
-    if ctx.is_anonymous() {
-        return Ok(());
-    }
-    match C::run(ctx.claims(), state) {
-        None => Ok(()),
-        Some(fut) => check::outcome(fut)
-            .await
-            .map_err(|e| reject(manager, parts, e.at_location(ctx.location()))),
+        let manager = state.jwt_manager();
+        let entry = Entry::guard(F & flags::WITH_BODY != 0);
+        let check = |claims: &_| C::run(claims, state);
+        Ok(Guard::new(
+            match enter(&manager, parts, &spec(F, L), entry, check).await? {
+                Entered::Passed => State::Exempt,
+                Entered::Verified(ctx) => State::Done(ctx),
+                Entered::Pending(pending) => {
+                    parts.extensions.insert(Deferred(pending));
+                    State::Deferred
+                }
+            },
+        ))
     }
 }
 
@@ -298,15 +258,14 @@ impl<T, const F: u8, const L: u16, C> JwtBody<T, F, L, C> {
 
 impl<S, T, M, const F: u8, const L: u16, C> FromRequest<S, (ViaJwtBody, M)> for JwtBody<T, F, L, C>
 where
-    JwtManager: FromRef<S>,
-    S: Send + Sync,
+    S: JwtState,
     T: FromRequest<S, M>,
     C: RouteCheck<S>,
 {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Some(Deferred(pending)) = req.extensions().get::<Deferred>().cloned() else {
+    async fn from_request(mut req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Some(Deferred(pending)) = req.extensions_mut().remove::<Deferred>() else {
             let inner = T::from_request(req, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
@@ -316,18 +275,12 @@ where
                 check: PhantomData,
             });
         };
-        let manager = JwtManager::from_ref(state);
-        let spec = spec(F, L);
+        let manager = state.jwt_manager();
         let (mut parts, body) = req.into_parts();
-        let (ctx, body) = match resume_with_body(&manager, &parts, &spec, pending, body).await {
-            Ok((ctx, body)) => (ctx.unwrap_or_else(|| JwtContext::anonymous(&manager)), body),
-            Err(e) => return Err(reject(&manager, &parts, e).into_response()),
-        };
-        let ctx = Arc::new(ctx);
-        run_route_check::<S, C>(&manager, &parts, &ctx, state)
+        let check = |claims: &_| C::run(claims, state);
+        let (ctx, body) = enter_body(&manager, &mut parts, &spec(F, L), pending, body, check)
             .await
             .map_err(IntoResponse::into_response)?;
-        crate::context::publish(&mut parts.extensions, &ctx);
         let inner = T::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -337,72 +290,4 @@ where
             check: PhantomData,
         })
     }
-}
-
-/// The body phase of a verification that stopped at `pending`: the body is read only when
-/// that stage may find what it needs in it, then the pipeline resumes. Returns the context
-/// and the body for the handler: the same bytes, or the body untouched, whatever its size.
-pub(crate) async fn resume_with_body(
-    manager: &JwtManager,
-    parts: &Parts,
-    spec: &Spec,
-    pending: Pending,
-    body: Body,
-) -> Result<(Option<JwtContext>, Body), JwtError> {
-    let (bytes, body) = if pipeline::body_may_help(parts, &pending) {
-        let bytes = read_body(manager, parts, body).await?;
-        (bytes.clone(), Body::from(bytes))
-    } else {
-        (axum::body::Bytes::new(), body)
-    };
-    let resumed = pipeline::resume(manager, parts, spec, pending, &bytes);
-    let ctx = log::in_span!(parts.uri.path(), resumed)?;
-    Ok((ctx, body))
-}
-
-/// The edge: a rejection is logged, then rendered with the manager's loaders and message key.
-pub(crate) fn reject(manager: &JwtManager, parts: &Parts, err: JwtError) -> JwtRejection {
-    log::rejected(&err, parts.uri.path());
-    JwtRejection::render(manager, err)
-}
-
-/// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,
-/// the read stops at the limit (413) and at `body_read_timeout` (408), and a broken body is
-/// 400.
-async fn read_body(
-    manager: &JwtManager,
-    parts: &Parts,
-    body: Body,
-) -> Result<axum::body::Bytes, JwtError> {
-    let c = manager.config();
-    let limit = c.json_body_limit;
-    let too_large = || {
-        JwtError::new(ErrorKind::PayloadTooLarge(format!(
-            "Request body is larger than {limit} bytes"
-        )))
-    };
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    let read = Limited::new(body, limit).collect();
-    match tokio::time::timeout(body_timeout(c.body_read_timeout), read).await {
-        Err(_) => Err(JwtError::new(ErrorKind::RequestTimeout(
-            "Timed out reading the request body".into(),
-        ))),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(_)) => Err(JwtError::new(ErrorKind::BadRequest(
-            "Could not read the request body".into(),
-        ))),
-    }
-}
-
-/// A zero timeout would refuse every body: treat it as "no time at all to wait" of 1 ms.
-fn body_timeout(d: Duration) -> Duration {
-    d.max(Duration::from_millis(1))
 }

@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::b64;
 use crate::config::{Algorithm, PemKey};
-use crate::keys::{family, Family, KeyError};
+use crate::crypto::{family, Family, KeyError, Verifier};
+use crate::token::decode::Unverified;
+use crate::token::{invalid, TokenError};
 
 /// The members of a JWK that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1;
 /// RFC 8037 §2): a JWK that has any of them is refused.
@@ -214,6 +216,43 @@ pub(crate) fn import(value: &Value, fallback: Algorithm) -> Result<ImportedJwk, 
         Some(_) => return Err("\"kid\" is not a string".into()),
     };
     Ok(ImportedJwk { kid, alg, key })
+}
+
+/// A key that a token selects with its `kid`.
+#[derive(Clone)]
+pub(crate) struct KidKey {
+    pub(crate) kid: Box<str>,
+    /// The key's algorithm (the JWK's `alg`).
+    pub(crate) alg: Algorithm,
+    /// The algorithms it verifies: its own, or, for the current key, the decode allow-list.
+    pub(crate) verifiers: Vec<(Algorithm, Verifier)>,
+    /// Its public JWK members, for the JWK Set (`None`: an HMAC key, never published).
+    pub(crate) public: Option<Map<String, Value>>,
+}
+
+impl KidKey {
+    fn verifier(&self, alg: Algorithm) -> Option<&Verifier> {
+        self.verifiers
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .map(|(_, v)| v)
+    }
+
+    /// The key for a token that named it: the token's `alg` must be the key's (RFC 8725 §3.1).
+    pub(crate) fn select(&self, token: &Unverified<'_>) -> Result<&Verifier, TokenError> {
+        let alg = token.algorithm(|a| self.verifier(a).is_some())?;
+        self.verifier(alg)
+            .ok_or_else(|| invalid("The specified alg value is not allowed"))
+    }
+
+    /// The key's entry in a JWK Set.
+    pub(crate) fn jwk(&self) -> Option<Value> {
+        let mut m = self.public.clone()?;
+        m.insert("kid".into(), Value::String(self.kid.to_string()));
+        m.insert("alg".into(), Value::String(format!("{:?}", self.alg)));
+        m.insert("use".into(), Value::String("sig".into()));
+        Some(Value::Object(m))
+    }
 }
 
 #[cfg(test)]

@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::config::{Algorithm, JwtConfig};
+use crate::crypto::{install_crypto_provider, Verifier};
 use crate::jwk;
-use crate::keys::{KidKey, Verifier, UNKNOWN_KID};
+use crate::jwk::KidKey;
 use crate::log;
 use crate::token::decode::Unverified;
-use crate::token::{invalid, TokenError};
+use crate::token::TokenError;
 
 /// How a [`JwksClient`] fetches and refreshes its set. [`JwksOptions::from_config`] takes the
 /// `JWT_JWKS_*` options; the defaults are theirs.
@@ -62,17 +63,44 @@ impl JwksOptions {
     }
 }
 
-/// A JWK Set could not be fetched or used.
+/// A JWK Set could not be fetched or used: what went wrong, and (for a transport or parse
+/// failure) the underlying error as the `source()`.
 #[derive(Debug, Clone)]
-pub struct JwksError(String);
+pub struct JwksError {
+    message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
 
-impl fmt::Display for JwksError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl JwksError {
+    fn new(message: String) -> Self {
+        JwksError {
+            message,
+            source: None,
+        }
+    }
+
+    /// `message` (which already names the cause's text), caused by `source`.
+    fn caused_by(message: String, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        JwksError {
+            message,
+            source: Some(Arc::new(source)),
+        }
     }
 }
 
-impl std::error::Error for JwksError {}
+impl fmt::Display for JwksError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JwksError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 struct Shared {
     url: String,
@@ -133,13 +161,13 @@ impl JwksClient {
     /// tokio runtime; the task ends when the last clone of the client is dropped). The first
     /// fetch must succeed and yield at least one usable key.
     pub async fn fetch_with(url: &str, options: JwksOptions) -> Result<JwksClient, JwksError> {
-        crate::keys::install_crypto_provider();
+        install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()
-            .map_err(|e| JwksError(format!("cannot make an HTTP client: {e}")))?;
+            .map_err(|e| JwksError::caused_by(format!("cannot make an HTTP client: {e}"), e))?;
         let shared = Arc::new(Shared {
             url: url.to_owned(),
             options,
@@ -149,7 +177,7 @@ impl JwksClient {
         });
         let (keys, next) = shared.fetch().await?;
         if keys.is_empty() {
-            return Err(JwksError(format!(
+            return Err(JwksError::new(format!(
                 "the JWK Set at {url} has no usable signature key"
             )));
         }
@@ -180,7 +208,7 @@ impl JwksClient {
         let index = set
             .iter()
             .position(|k| *k.kid == *kid)
-            .ok_or_else(|| invalid(UNKNOWN_KID))?;
+            .ok_or(TokenError::UnknownKid)?;
         set[index].select(token)?;
         Ok(Selected { set, index })
     }
@@ -228,12 +256,12 @@ impl Shared {
                 )
                 .send()
                 .await
-                .map_err(|e| JwksError(format!("cannot fetch {url}: {e}")))?;
+                .map_err(|e| JwksError::caused_by(format!("cannot fetch {url}: {e}"), e))?;
             if !resp.status().is_success() {
-                return Err(JwksError(format!("{url} answered {}", resp.status())));
+                return Err(JwksError::new(format!("{url} answered {}", resp.status())));
             }
             let too_large = || {
-                JwksError(format!(
+                JwksError::new(format!(
                     "the JWK Set at {url} is larger than {} bytes",
                     self.options.max_bytes
                 ))
@@ -249,7 +277,7 @@ impl Shared {
             while let Some(chunk) = resp
                 .chunk()
                 .await
-                .map_err(|e| JwksError(format!("cannot read {url}: {e}")))?
+                .map_err(|e| JwksError::caused_by(format!("cannot read {url}: {e}"), e))?
             {
                 if body.len() + chunk.len() > self.options.max_bytes {
                     return Err(too_large());
@@ -259,7 +287,7 @@ impl Shared {
             Ok((body, max_age))
         })
         .await
-        .map_err(|_| JwksError(format!("fetching {url} timed out")))??;
+        .map_err(|_| JwksError::new(format!("fetching {url} timed out")))??;
         let (body, max_age) = fetched;
         let keys = self.parse(&body)?;
         let o = &self.options;
@@ -272,10 +300,11 @@ impl Shared {
 
     /// The usable keys of a JWK Set document; the others are skipped with a warning.
     fn parse(&self, body: &[u8]) -> Result<Vec<KidKey>, JwksError> {
-        let doc: Value = serde_json::from_slice(body)
-            .map_err(|e| JwksError(format!("the JWK Set at {} is not JSON: {e}", self.url)))?;
+        let doc: Value = serde_json::from_slice(body).map_err(|e| {
+            JwksError::caused_by(format!("the JWK Set at {} is not JSON: {e}", self.url), e)
+        })?;
         let list = doc.get("keys").and_then(Value::as_array).ok_or_else(|| {
-            JwksError(format!(
+            JwksError::new(format!(
                 "the document at {} is not a JWK Set (no \"keys\" array)",
                 self.url
             ))

@@ -10,20 +10,19 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use axum::extract::{OriginalUri, Request};
-use axum::http::Method;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use tower_service::Service;
 
-use crate::check::{self, ClaimsCheck, DynCheck};
+use crate::check::{ClaimsCheck, DynCheck};
 use crate::config::Location;
-use crate::context::{self, JwtContext};
-use crate::guard::{reject, resume_with_body};
-use crate::loaders::BoxFuture;
-use crate::log;
+use crate::context;
 use crate::manager::JwtManager;
-use crate::pipeline::{self, Progress, Spec};
+use crate::paths;
+use crate::pipeline::entry::{enter, enter_body, Entered, Entry};
+use crate::pipeline::Spec;
+use crate::service::{self, around_service, Around};
 use crate::token::{Claims, TokenType};
 
 /// A tower layer that requires a valid token on every request to the services it wraps,
@@ -167,91 +166,37 @@ impl JwtLayer {
     }
 }
 
-impl<S> tower_layer::Layer<S> for JwtLayer {
-    type Service = JwtService<S>;
+around_service!(
+    /// The service of a [`JwtLayer`].
+    JwtService for JwtLayer
+);
 
-    fn layer(&self, inner: S) -> JwtService<S> {
-        JwtService {
-            inner,
-            layer: self.clone(),
+impl Around for JwtLayer {
+    async fn around<S>(self, mut inner: S, req: Request) -> Response
+    where
+        S: Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        if paths::listed(&req, &self.exempt) {
+            return service::call(&mut inner, req).await;
         }
-    }
-}
-
-/// The service of a [`JwtLayer`].
-#[derive(Clone, Debug)]
-pub struct JwtService<S> {
-    inner: S,
-    layer: JwtLayer,
-}
-
-impl<S> tower_service::Service<Request> for JwtService<S>
-where
-    S: tower_service::Service<Request, Response = Response, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        // The clone that was polled ready serves this request (tower's idiom).
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
-        let layer = self.layer.clone();
-        Box::pin(async move {
-            if req.method() == Method::OPTIONS || layer.is_exempt(&req) {
-                return inner.call(req).await;
-            }
-            let (mut parts, body) = req.into_parts();
-            let manager = &layer.manager;
-            let verified = pipeline::verify_parts(manager, &parts, &layer.spec, true);
-            let (ctx, body) = match log::in_span!(parts.uri.path(), verified) {
-                Ok(Progress::Done(ctx)) => (ctx, body),
-                Ok(Progress::Pending(pending)) => {
-                    match resume_with_body(manager, &parts, &layer.spec, pending, body).await {
-                        Ok(done) => done,
-                        Err(e) => return Ok(reject(manager, &parts, e).into_response()),
-                    }
-                }
-                Err(e) => return Ok(reject(manager, &parts, e).into_response()),
-            };
-            let ctx = Arc::new(ctx.unwrap_or_else(|| JwtContext::anonymous(manager)));
-            if let (Some(check), false) = (&layer.check, ctx.is_anonymous()) {
-                if let Err(e) = check::outcome(check(ctx.claims())).await {
-                    let e = e.at_location(ctx.location());
-                    return Ok(reject(manager, &parts, e).into_response());
+        let (mut parts, body) = req.into_parts();
+        let (manager, spec) = (&self.manager, &*self.spec);
+        let check = |claims: &Claims| self.check.as_ref().map(|check| check(claims));
+        let (ctx, body) = match enter(manager, &mut parts, spec, Entry::LAYER, check).await {
+            Ok(Entered::Verified(ctx)) => (ctx, body),
+            Ok(Entered::Pending(pending)) => {
+                match enter_body(manager, &mut parts, spec, pending, body, check).await {
+                    Ok(done) => done,
+                    Err(rejection) => return rejection.into_response(),
                 }
             }
-            crate::context::publish(&mut parts.extensions, &ctx);
-            let req = Request::from_parts(parts, body);
-            context::scope(Some(ctx), inner.call(req)).await
-        })
+            Ok(Entered::Passed) => {
+                return service::call(&mut inner, Request::from_parts(parts, body)).await
+            }
+            Err(rejection) => return rejection.into_response(),
+        };
+        let req = Request::from_parts(parts, body);
+        context::scope(Some(ctx), service::call(&mut inner, req)).await
     }
-}
-
-impl JwtLayer {
-    fn is_exempt(&self, req: &Request) -> bool {
-        path_listed(req, &self.exempt)
-    }
-}
-
-/// Whether the request's path, as written (or within a `nest`), is one of `paths`. No
-/// allocation, and no extension lookup for an empty list.
-pub(crate) fn path_listed(req: &Request, paths: &[String]) -> bool {
-    if paths.is_empty() {
-        return false;
-    }
-    let path = req.uri().path();
-    let original = req.extensions().get::<OriginalUri>().map(|u| u.0.path());
-    paths
-        .iter()
-        .any(|p| p == path || original == Some(p.as_str()))
 }

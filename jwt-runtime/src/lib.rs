@@ -35,6 +35,7 @@ mod clock;
 mod config;
 mod context;
 mod cookies;
+mod crypto;
 mod csrf;
 mod current_user;
 mod error;
@@ -50,9 +51,12 @@ mod locations;
 mod log;
 mod manager;
 mod openapi;
+mod paths;
 mod pipeline;
 mod refresh;
 mod rejection;
+mod service;
+mod state;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
@@ -78,6 +82,7 @@ pub use cookies::{
     set_access_cookies, set_refresh_cookies, unset_access_cookies, unset_jwt_cookies,
     unset_refresh_cookies, CookieOptions, JwtCookies,
 };
+pub use crypto::{Key, KeyError};
 pub use current_user::{CurrentUser, UserLookup};
 pub use error::{json_message, ErrorKind, JwtError, TokenParts};
 pub use extract::{FreshJwt, FromClaims, Jwt, OptionalJwt, RefreshJwt};
@@ -85,7 +90,6 @@ pub use guard::{encode_locations, flags, Guard, JwtBody};
 #[cfg(feature = "jwks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 pub use jwks::{JwksClient, JwksError, JwksOptions};
-pub use keys::{Key, KeyError};
 pub use layer::{JwtLayer, JwtService};
 pub use loaders::{BoxFuture, LoaderError, LoaderOutput, TokenLoader};
 #[cfg(feature = "utoipa")]
@@ -96,9 +100,7 @@ pub use openapi::JwtOpenApi;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis;
-pub use refresh::{
-    ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair, FAMILY_CLAIM,
-};
+pub use refresh::{ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair};
 pub use rejection::JwtRejection;
 /// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
 /// build a pool of your own with it for `SqlBlocklist::from_sqlite_pool` or
@@ -106,6 +108,7 @@ pub use rejection::JwtRejection;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub use sqlx;
+pub use state::JwtState;
 
 /// Items the facade's macro expansions name. Not public API: may change in any release.
 #[doc(hidden)]
@@ -119,4 +122,4 @@ pub use manager::{
     DecodeOptions, ErrorLayer, ErrorService, JwtManager, JwtManagerBuilder, RenderFuture,
     TokenIssuer, JWKS_PATH,
 };
-pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};
+pub use token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType, FAMILY_CLAIM};

@@ -5,8 +5,15 @@ use std::fmt;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::config::Location;
 use crate::error::{ErrorKind, JwtError};
+use crate::log;
 use crate::manager::JwtManager;
+
+/// Marks the rejection of an expired access cookie, so that the implicit refresh layer
+/// outside can unset the cookie (#528).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExpiredAccessCookie;
 
 /// The rejection of [`Guard`](crate::Guard), [`Jwt`](crate::Jwt) and its siblings, and
 /// [`CurrentUser`](crate::CurrentUser): the [`JwtError`] (match on its
@@ -33,10 +40,16 @@ pub struct JwtRejection {
 }
 
 impl JwtRejection {
-    /// Renders `error` with `manager`'s loaders.
-    pub(crate) fn render(manager: &JwtManager, error: JwtError) -> Self {
+    /// Logs the rejection of a request to `route`, then renders `error` with `manager`'s
+    /// loaders.
+    pub(crate) fn reject(manager: &JwtManager, route: &str, error: JwtError) -> Self {
+        log::rejected(&error, route);
         let mut response = manager.error_response(error.clone());
-        crate::refresh::implicit::mark_expired_cookie(&error, &mut response);
+        if matches!(error.kind(), ErrorKind::Expired(_))
+            && error.location() == Some(Location::Cookies)
+        {
+            response.extensions_mut().insert(ExpiredAccessCookie);
+        }
         JwtRejection { error, response }
     }
 

@@ -4,15 +4,17 @@
 
 pub mod craft;
 pub mod jar;
+pub mod keys;
 pub mod pg;
 pub mod process;
+pub mod python;
 pub mod redis_server;
 pub mod reference;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
-use axum_jwt_extended::{FixedClock, JwtConfig, JwtManager, JwtManagerBuilder};
+use axum_jwt_extended::{FixedClock, JwtConfig, JwtManager, JwtManagerBuilder, Location};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -38,6 +40,13 @@ pub const LONG_SECRET: &str = "9f2c4e81a7d05b3c6e19f8a2d4b70c5e3a8f61d29b0e47c5f
 /// The default configuration with the interop secret.
 pub fn config() -> JwtConfig {
     JwtConfig::with_secret(SECRET)
+}
+
+/// [`config`] reading tokens from `locations` only, in that order.
+pub fn cfg(locations: &[Location]) -> JwtConfig {
+    let mut c = config();
+    c.token_location = locations.to_vec();
+    c
 }
 
 /// A builder with a fixed clock at [`NOW`].

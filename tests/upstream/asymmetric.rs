@@ -15,12 +15,8 @@ use axum_jwt_extended::{
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 
+use common::keys::{EC_PRIVATE, EC_PUBLIC, RSA_PRIVATE, RSA_PUBLIC};
 use common::{bearer, config, get as get_req, manager, status_json, Reply, NOW, SECRET};
-
-const RSA_PRIVATE: &str = include_str!("../fixtures/rsa_private.pem");
-const RSA_PUBLIC: &str = include_str!("../fixtures/rsa_public.pem");
-const EC_PRIVATE: &str = include_str!("../fixtures/ec_private.pem");
-const EC_PUBLIC: &str = include_str!("../fixtures/ec_public.pem");
 
 /// The upstream test's own 1024-bit keys, in PKCS#1 (`BEGIN RSA PRIVATE KEY`). Test-only.
 const UPSTREAM_RSA_PRIVATE: &str = "

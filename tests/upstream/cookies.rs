@@ -728,7 +728,7 @@ async fn test_csrf_method_spellings_are_checked() {
         c.csrf_methods = vec!["post".into()];
         c
     });
-    let app = app_of(lower.clone());
+    let app = self::app(lower.clone());
     let t = lower.create_access_token("username").unwrap();
     let c = format!("access_token_cookie={t}");
     assert_eq!(
@@ -740,10 +740,6 @@ async fn test_csrf_method_spellings_are_checked() {
         status_json(&send_method(&app, b"PUT", "/any_protected", &[("Cookie", &c)]).await),
         foo_bar()
     );
-}
-
-fn app_of(jwt: JwtManager) -> Router {
-    app(jwt)
 }
 
 /// The access cookie's token, checked to be a token of "username" minted by `jwt`, and the
@@ -969,7 +965,7 @@ async fn test_custom_cookie_names_and_paths() {
 
     // The custom names are the ones read: a browser sends the access cookie to /protected
     // only (its path), and the refresh cookie to /refresh_protected only.
-    let mut client = Client::new(app_of(jwt));
+    let mut client = Client::new(self::app(jwt));
     client.get("/access_token").await;
     client.get("/refresh_token").await;
     assert_eq!(status_json(&client.get("/protected").await), foo_bar());
@@ -1025,7 +1021,7 @@ async fn test_csrf_token_not_in_cookie() {
 
     // The token still carries its csrf claim, and CSRF is still checked: the value reaches
     // the client some other way (e.g. `get_csrf_token` in the login body).
-    let mut client = Client::new(app_of(jwt.clone()));
+    let mut client = Client::new(self::app(jwt.clone()));
     let r = client.get("/access_token").await;
     let (_, csrf) = token_and_csrf(&jwt, &r, "access_token_cookie");
     assert_eq!(
@@ -1246,7 +1242,7 @@ async fn test_per_call_max_age_and_domain() {
         c
     });
     let r = request(
-        &app_of(persistent),
+        &self::app(persistent),
         "GET",
         "/refresh_token?max_age=3600",
         &[],
@@ -1404,7 +1400,7 @@ async fn test_set_cookies_decodes_the_token() {
         c
     });
     let r = request(
-        &app_of(plain),
+        &self::app(plain),
         "GET",
         &format!("/cookies_for?token={V4}"),
         &[],
@@ -1661,7 +1657,7 @@ async fn test_refresh_routes_use_the_refresh_cookie_and_header() {
         c.refresh_csrf_field_name = "refresh_field".into();
         c
     });
-    let app = app_of(jwt.clone());
+    let app = self::app(jwt.clone());
     let refresh = jwt.create_refresh_token("username").unwrap();
     let refresh_csrf = jwt.get_csrf_token(&refresh).unwrap();
     let refresh_cookie = format!("refresh_token_cookie={refresh}");
@@ -1828,7 +1824,7 @@ async fn test_interop_vector_v1_as_cookie() {
         .unwrap();
     let csrf = jwt.get_csrf_token(&token).unwrap();
     let r = request(
-        &app_of(jwt),
+        &self::app(jwt),
         "POST",
         "/where",
         &[

@@ -12,13 +12,13 @@ use crate::common;
 use axum::routing::{any, post};
 use axum::{Json, Router};
 use axum_jwt_extended::{
-    get_jwt_identity, get_jwt_request_location, jwt_required, unauthorized_loader, JwtConfig,
-    JwtManager, Location, NoJwtContext,
+    get_jwt_identity, get_jwt_request_location, jwt_required, unauthorized_loader, JwtManager,
+    Location, NoJwtContext,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use common::{bearer, builder, config, manager, msg, request, status_json};
+use common::{bearer, builder, cfg, config, manager, msg, request, status_json};
 
 #[jwt_required]
 async fn protected() -> Json<Value> {
@@ -90,14 +90,6 @@ fn app(jwt: JwtManager) -> Router {
         .route("/echo-config", any(echo_config))
         .route("/echo-refresh", post(echo_refresh))
         .with_state(jwt)
-}
-
-fn cfg(locations: &[Location]) -> JwtConfig {
-    {
-        let mut c = config();
-        c.token_location = locations.to_vec();
-        c
-    }
 }
 
 fn foo_bar() -> (u16, Value) {
@@ -212,7 +204,7 @@ async fn test_query_string_value_prefix() {
         c.query_string_value_prefix = "Bearer ".into();
         c
     });
-    let app = app_of(jwt.clone());
+    let app = self::app(jwt.clone());
     let token = jwt.create_access_token("username").unwrap();
     assert_eq!(
         get(&app, &format!("/protected?token={token}")).await,
@@ -230,10 +222,6 @@ async fn test_query_string_value_prefix() {
         get(&app, &format!("/protected?token=Bearer%20Bearer%20{token}")).await,
         (422, msg("Invalid header padding"))
     );
-}
-
-fn app_of(jwt: JwtManager) -> Router {
-    app(jwt)
 }
 
 #[tokio::test]
@@ -279,7 +267,7 @@ async fn test_missing_query_paramater() {
 
     // A custom unauthorized_loader.
     let (b, _) = builder(cfg(&[Location::QueryString]));
-    let custom = app_of(b.unauthorized_loader(custom_unauthorized).build().unwrap());
+    let custom = self::app(b.unauthorized_loader(custom_unauthorized).build().unwrap());
     assert_eq!(
         get(&custom, "/protected").await,
         (201, json!({"foo": "bar"}))
@@ -422,7 +410,7 @@ async fn test_missing_keys() {
 
     // A custom unauthorized_loader.
     let (b, _) = builder(cfg(&[Location::Json]));
-    let custom = app_of(b.unauthorized_loader(custom_unauthorized).build().unwrap());
+    let custom = self::app(b.unauthorized_loader(custom_unauthorized).build().unwrap());
     let r = request(
         &custom,
         "POST",
@@ -772,7 +760,7 @@ async fn test_json_location_with_a_json_extractor() {
 
     // Only in the configuration (after the headers).
     let jwt = manager(cfg(&[Location::Headers, Location::Json]));
-    let app = app_of(jwt.clone());
+    let app = self::app(jwt.clone());
     let access = jwt.create_access_token("username").unwrap();
     let body = json!({ "access_token": access, "message": "hi" }).to_string();
     assert_eq!(
@@ -804,7 +792,7 @@ async fn test_json_location_with_a_json_extractor() {
     );
     // Only JSON in the configuration.
     let jwt = manager(cfg(&[Location::Json]));
-    let app = app_of(jwt.clone());
+    let app = self::app(jwt.clone());
     let access = jwt.create_access_token("username").unwrap();
     let body = json!({ "access_token": access, "message": "only json" }).to_string();
     assert_eq!(

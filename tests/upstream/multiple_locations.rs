@@ -16,11 +16,11 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use axum_jwt_extended::{
     get_jwt_identity, get_jwt_request_location, jwt_required, set_access_cookies, CookieOptions,
-    JwtConfig, JwtCookies, JwtError, JwtManager, Location, NoJwtContext,
+    JwtCookies, JwtError, JwtManager, Location, NoJwtContext,
 };
 use serde_json::{json, Value};
 
-use common::{bearer, config, manager, msg, request, status_json, V4};
+use common::{bearer, cfg, manager, msg, request, status_json, V4};
 use jar::Client;
 
 async fn cookie_login(
@@ -81,14 +81,6 @@ fn router(jwt: JwtManager, per_route: bool) -> Router {
         .route("/ch", any(cookies_then_headers))
         .route("/optional", any(optional))
         .with_state(jwt)
-}
-
-fn cfg(locations: &[Location]) -> JwtConfig {
-    {
-        let mut c = config();
-        c.token_location = locations.to_vec();
-        c
-    }
 }
 
 const ALL: [Location; 4] = [

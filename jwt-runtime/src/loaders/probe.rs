@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use serde_json::Value;
 
 use super::LoaderOutput;
-use crate::keys::Key;
+use crate::crypto::Key;
 use crate::token::{Claims, JwtHeader};
 
 /// `serde_json::Value`, for expansions in crates that may not depend on serde_json. (An alias,

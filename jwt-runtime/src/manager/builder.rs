@@ -10,8 +10,9 @@ use super::{Inner, JwtManager};
 use crate::blocklist::BlocklistStore;
 use crate::clock::Clock;
 use crate::config::{validate, warnings, Algorithm, ConfigError, JwtConfig};
+use crate::crypto::Key;
 use crate::error::JwtError;
-use crate::keys::{self, Key};
+use crate::keys;
 use crate::loaders::{self, IdentityType, Loaders, TokenLoader};
 use crate::token::{Claims, JwtHeader};
 

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::JwtManager;
 use crate::config::{ConfigError, Expiry};
+use crate::crypto::Signer;
 use crate::error::{ErrorKind, JwtError};
-use crate::keys::Signer;
 use crate::token::encode::{self, EncodeInput};
 use crate::token::{Fresh, TokenOptions, TokenType};
 
@@ -122,10 +122,7 @@ impl JwtManager {
         )?;
         extra_claims.extend(object(options.additional_claims, "additional_claims")?);
         if let Some(family) = options.family {
-            extra_claims.insert(
-                crate::refresh::FAMILY_CLAIM.to_owned(),
-                Value::String(family),
-            );
+            extra_claims.insert(crate::token::FAMILY_CLAIM.to_owned(), Value::String(family));
         }
         let mut extra_headers = object(
             inner

@@ -3,9 +3,9 @@
 //! protected request: parse → key → algorithm → signature → claim rules → CSRF claim.
 
 use super::{DecodeOptions, JwtManager};
+use crate::crypto::{Key, Verifier};
 use crate::csrf;
 use crate::error::{ErrorKind, JwtError, TokenParts};
-use crate::keys::{Key, Verifier};
 use crate::token::decode::{self, Unverified};
 use crate::token::validate::{self, Validity};
 use crate::token::{Claims, JwtHeader};
@@ -82,19 +82,28 @@ impl JwtManager {
     ) -> Result<(JwtHeader, Claims), JwtError> {
         let verified = self.verify_token(token, false, csrf_value);
         #[cfg(feature = "jwks")]
-        if let (Err(e), Some(remote)) = (&verified, &self.0.keys.remote) {
-            if matches!(e.kind(), ErrorKind::InvalidToken(m) if m == crate::keys::UNKNOWN_KID) {
-                if let Some(kid) = self
-                    .get_unverified_jwt_headers(token)
-                    .ok()
-                    .and_then(|h| h.kid().map(str::to_owned))
-                {
-                    remote.refresh_for_unknown_kid(&kid).await;
-                    return self.verify_token(token, false, csrf_value);
-                }
+        if let (Err(_), Some(remote)) = (&verified, &self.0.keys.remote) {
+            if let Some(kid) = self.unknown_kid(token) {
+                remote.refresh_for_unknown_kid(&kid).await;
+                return self.verify_token(token, false, csrf_value);
             }
         }
         verified
+    }
+
+    /// The `kid` of a token that failed because no key has it (read again on the failure path
+    /// only, so the hot path parses once): `None` for any other failure, or when a
+    /// `decode_key_loader` chooses the keys.
+    #[cfg(feature = "jwks")]
+    fn unknown_kid(&self, token: &str) -> Option<String> {
+        if self.0.loaders.decode_key.is_some() {
+            return None;
+        }
+        let parsed = decode::parse(token, self.0.config.max_token_length).ok()?;
+        match self.0.keys.select(&parsed) {
+            Err(crate::token::TokenError::UnknownKid) => parsed.kid().map(str::to_owned),
+            _ => None,
+        }
     }
 
     /// `get_unverified_jwt_headers(token)`: the header, without any verification.

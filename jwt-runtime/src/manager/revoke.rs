@@ -147,7 +147,7 @@ impl JwtManager {
             .identity_revoked_before
             .is_some_and(|before| issued <= before as f64);
         // A token of a login family: the family may have been revoked as a whole.
-        if let Some(family) = claims.get_str(crate::refresh::FAMILY_CLAIM) {
+        if let Some(family) = claims.get_str(crate::token::FAMILY_CLAIM) {
             let key = family_key(family);
             let family_verdict = bounded(self.store()?.check(&key, None))
                 .await

@@ -16,20 +16,21 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use serde_json::{Map, Value};
+use tower_service::Service;
 
 use crate::config::Location;
 use crate::context::{JwtContext, Seen};
 use crate::cookies::{set_access_cookies, unset_access_cookies, CookieOptions, JwtCookies};
-use crate::error::{ErrorKind, JwtError};
-use crate::loaders::BoxFuture;
 use crate::manager::JwtManager;
+use crate::paths;
+use crate::rejection::ExpiredAccessCookie;
+use crate::service::{self, around_service, Around};
 use crate::token::{TokenOptions, TokenType};
 
 /// Put in a response's extensions to keep the implicit refresh layer off it.
@@ -46,17 +47,6 @@ use crate::token::{TokenOptions, TokenType};
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoImplicitRefresh;
-
-/// Marks a rejection whose access cookie had expired, for the layer to unset it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ExpiredAccessCookie;
-
-/// Marks the rejection response of an expired access cookie.
-pub(crate) fn mark_expired_cookie(err: &JwtError, response: &mut Response) {
-    if matches!(err.kind(), ErrorKind::Expired(_)) && err.location() == Some(Location::Cookies) {
-        response.extensions_mut().insert(ExpiredAccessCookie);
-    }
-}
 
 /// The implicit refresh layer. Get one from [`JwtManager::implicit_refresh`] and put it
 /// around the routes of your cookie clients (outside `#[jwt_required]` and the router layer:
@@ -100,75 +90,42 @@ impl ImplicitRefreshLayer {
         Arc::make_mut(&mut self.exempt).push(path.into());
         self
     }
-
-    fn is_exempt(&self, req: &Request) -> bool {
-        crate::layer::path_listed(req, &self.exempt)
-    }
 }
 
-impl<S> tower_layer::Layer<S> for ImplicitRefreshLayer {
-    type Service = ImplicitRefreshService<S>;
+around_service!(
+    /// The service of an [`ImplicitRefreshLayer`].
+    ImplicitRefreshService for ImplicitRefreshLayer
+);
 
-    fn layer(&self, inner: S) -> ImplicitRefreshService<S> {
-        ImplicitRefreshService {
-            inner,
-            layer: self.clone(),
+impl Around for ImplicitRefreshLayer {
+    async fn around<S>(self, mut inner: S, mut req: Request) -> Response
+    where
+        S: Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        if paths::listed(&req, &self.exempt) {
+            return service::call(&mut inner, req).await;
         }
-    }
-}
-
-/// The service of an [`ImplicitRefreshLayer`].
-#[derive(Clone, Debug)]
-pub struct ImplicitRefreshService<S> {
-    inner: S,
-    layer: ImplicitRefreshLayer,
-}
-
-impl<S> tower_service::Service<Request> for ImplicitRefreshService<S>
-where
-    S: tower_service::Service<Request, Response = Response, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut req: Request) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
-        let layer = self.layer.clone();
-        Box::pin(async move {
-            if layer.is_exempt(&req) {
-                return inner.call(req).await;
+        let seen = Seen::default();
+        req.extensions_mut().insert(seen.clone());
+        let mut response = service::call(&mut inner, req).await;
+        let manager = &self.manager;
+        if response.extensions().get::<ExpiredAccessCookie>().is_some() {
+            unset_access_cookies(manager, None).append_to(response.headers_mut());
+            return response;
+        }
+        if !response.status().is_success()
+            || response.extensions().get::<NoImplicitRefresh>().is_some()
+            || sets_access_cookie(manager, &response)
+        {
+            return response;
+        }
+        if let Some(ctx) = seen.0.get() {
+            if let Some(cookies) = refreshed(manager, ctx, self.window).await {
+                cookies.append_to(response.headers_mut());
             }
-            let seen = Seen::default();
-            req.extensions_mut().insert(seen.clone());
-            let mut response = inner.call(req).await?;
-            let manager = &layer.manager;
-            if response.extensions().get::<ExpiredAccessCookie>().is_some() {
-                unset_access_cookies(manager, None).append_to(response.headers_mut());
-                return Ok(response);
-            }
-            if !response.status().is_success()
-                || response.extensions().get::<NoImplicitRefresh>().is_some()
-                || sets_access_cookie(manager, &response)
-            {
-                return Ok(response);
-            }
-            if let Some(ctx) = seen.0.get() {
-                if let Some(cookies) = refreshed(manager, ctx, layer.window).await {
-                    cookies.append_to(response.headers_mut());
-                }
-            }
-            Ok(response)
-        })
+        }
+        response
     }
 }
 

@@ -7,12 +7,8 @@
 //! - `implicit`: a layer that gives cookie clients a new access cookie when theirs is about
 //!   to expire ([`ImplicitRefreshLayer`](crate::ImplicitRefreshLayer)).
 
-pub(crate) mod implicit;
+mod implicit;
 mod rotation;
 
 pub use implicit::{ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh};
 pub use rotation::TokenPair;
-
-/// The claim that carries a login's family id. Absent unless the tokens were made by
-/// `create_token_pair` or `rotate_refresh_token`.
-pub const FAMILY_CLAIM: &str = "fam";

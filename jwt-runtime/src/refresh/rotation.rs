@@ -13,9 +13,7 @@ use serde::Serialize;
 use crate::error::{ErrorKind, JwtError, TokenParts};
 use crate::manager::JwtManager;
 use crate::token::encode::uuid4;
-use crate::token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType};
-
-use super::FAMILY_CLAIM;
+use crate::token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType, FAMILY_CLAIM};
 
 /// An access token and a refresh token of one login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

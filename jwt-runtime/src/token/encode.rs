@@ -12,7 +12,7 @@ use super::json::{to_python_json, Ordered};
 use super::TokenError;
 use crate::b64;
 use crate::config::{Algorithm, Expiry};
-use crate::keys::Signer;
+use crate::crypto::Signer;
 
 /// Freshness of an access token (`fresh=` of `create_access_token`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

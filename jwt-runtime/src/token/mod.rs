@@ -20,11 +20,21 @@ pub(crate) enum TokenError {
     MissingClaim(String),
     /// A token could not be made (500: a mistake of the application).
     Encode(String),
+    /// The token's `kid` names no key the manager knows (422, [`UNKNOWN_KID`]). Typed so that
+    /// a remote JWK Set can be re-fetched for it without reading a message.
+    UnknownKid,
 }
+
+/// The message of a token whose `kid` names no key of the manager (422).
+pub(crate) const UNKNOWN_KID: &str = "Unknown key id";
 
 /// Shorthand for [`TokenError::Invalid`].
 pub(crate) fn invalid(msg: impl Into<String>) -> TokenError {
     TokenError::Invalid(msg.into())
 }
 pub use claims::{Claims, JwtHeader};
+
+/// The claim that carries a login's family id. Absent unless the tokens were made by
+/// `create_token_pair` or `rotate_refresh_token`.
+pub const FAMILY_CLAIM: &str = "fam";
 pub use encode::{Fresh, TokenOptions, TokenType};

@@ -142,6 +142,7 @@ mod tests {
         let c = JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!");
         claims(&payload, &c, now, false).map_err(|e| match e {
             TokenError::Invalid(m) | TokenError::MissingClaim(m) | TokenError::Encode(m) => m,
+            TokenError::UnknownKid => crate::token::UNKNOWN_KID.to_owned(),
         })
     }
 

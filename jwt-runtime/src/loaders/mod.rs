@@ -20,7 +20,7 @@ use std::sync::Arc;
 use axum::response::Response;
 use serde_json::Value;
 
-use crate::keys::Key;
+use crate::crypto::Key;
 use crate::token::{Claims, JwtHeader};
 
 /// A boxed, sendable future.
@@ -35,7 +35,7 @@ pub struct LoaderError {
 }
 
 impl LoaderError {
-    /// An error described by `message` (what a loader's `Err(e)` becomes: `e.to_string()`).
+    /// An error described by `message` alone.
     pub fn new(message: impl Into<String>) -> Self {
         LoaderError {
             message: message.into(),
@@ -50,7 +50,49 @@ impl LoaderError {
             source: Some(Arc::new(source)),
         }
     }
+
+    /// What a loader's `Err(e)` becomes: `e`'s text, and `e` itself as the cause.
+    fn caused_by<E: fmt::Display + Send + Sync + 'static>(e: E) -> Self {
+        LoaderError {
+            message: e.to_string(),
+            source: Some(Arc::new(Cause(e))),
+        }
+    }
+
+    /// The loader's own error, with its type, when it returned `Err(e)` with an `E`.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{LoaderError, LoaderOutput};
+    ///
+    /// let failed: Result<bool, std::io::Error> = Err(std::io::ErrorKind::TimedOut.into());
+    /// let err: LoaderError = failed.into_loader_result().unwrap_err();
+    /// let io = err.cause::<std::io::Error>().expect("the loader's io::Error");
+    /// assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
+    /// assert!(std::error::Error::source(&err).is_some());
+    /// ```
+    pub fn cause<E: fmt::Display + Send + Sync + 'static>(&self) -> Option<&E> {
+        let source: &(dyn std::error::Error + 'static) = self.source.as_deref()?;
+        source.downcast_ref::<Cause<E>>().map(|c| &c.0)
+    }
 }
+
+/// A loader's error kept as a `source()`: any `Display` type (the loader's `E` need not be an
+/// `Error`), shown as its text.
+struct Cause<E>(E);
+
+impl<E: fmt::Display> fmt::Display for Cause<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<E: fmt::Display> fmt::Debug for Cause<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<E: fmt::Display> std::error::Error for Cause<E> {}
 
 impl fmt::Display for LoaderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,9 +125,11 @@ impl LoaderOutput<bool> for bool {
     }
 }
 
-impl<E: fmt::Display + Send> LoaderOutput<bool> for Result<bool, E> {
+/// The error fails closed and is kept as the [`LoaderError`]'s cause
+/// ([`LoaderError::cause`]).
+impl<E: fmt::Display + Send + Sync + 'static> LoaderOutput<bool> for Result<bool, E> {
     fn into_loader_result(self) -> Result<bool, LoaderError> {
-        self.map_err(|e| LoaderError::new(e.to_string()))
+        self.map_err(LoaderError::caused_by)
     }
 }
 
@@ -95,11 +139,11 @@ impl<U: Send + Sync + 'static> LoaderOutput<Option<U>> for Option<U> {
     }
 }
 
-impl<U: Send + Sync + 'static, E: fmt::Display + Send> LoaderOutput<Option<U>>
+impl<U: Send + Sync + 'static, E: fmt::Display + Send + Sync + 'static> LoaderOutput<Option<U>>
     for Result<Option<U>, E>
 {
     fn into_loader_result(self) -> Result<Option<U>, LoaderError> {
-        self.map_err(|e| LoaderError::new(e.to_string()))
+        self.map_err(LoaderError::caused_by)
     }
 }
 

@@ -1,276 +1,21 @@
-//! Signing and verifying keys, built once when the manager is built.
-//!
-//! HMAC keys are pre-keyed `hmac` states: signing or verifying clones the state (no re-keying,
-//! no allocation) and compares in constant time. Asymmetric algorithms go through
-//! jsonwebtoken's crypto provider with keys parsed once.
+//! The keys of a manager, built once when the manager is built: the current signer, the
+//! verifiers of the allowed algorithms, key sets selected by `kid` (local and remote) and the
+//! JWK Set they publish. The key material itself is the crypto leaf's ([`crate::crypto`]).
 
-use std::fmt;
+mod secret;
 
-use hmac::{Hmac, Mac};
 use jsonwebtoken::{DecodingKey, EncodingKey};
-use serde_json::{Map, Value};
-use sha2::{Sha256, Sha384, Sha512};
+use serde_json::Value;
 
 use crate::b64;
-use crate::config::{Algorithm, ConfigError, JwtConfig, PemKey, Secret};
-use crate::jwk;
+
+use crate::config::{Algorithm, ConfigError, JwtConfig};
+use crate::crypto::{family, install_crypto_provider, Family, Key, Signer, Verifier};
+use crate::jwk::{self, KidKey};
 use crate::token::decode::Unverified;
 use crate::token::{invalid, TokenError};
 
-/// The message of a token whose `kid` names no key of the manager (422).
-pub(crate) const UNKNOWN_KID: &str = "Unknown key id";
-
-/// A key returned by an `encode_key_loader` or `decode_key_loader`.
-#[derive(Debug, Clone)]
-pub enum Key {
-    /// An HMAC secret (HS256/384/512).
-    Secret(Secret),
-    /// A PEM key: private for encoding, public for decoding (RS*, PS*, ES*, EdDSA).
-    Pem(PemKey),
-}
-
-impl From<Secret> for Key {
-    fn from(s: Secret) -> Self {
-        Key::Secret(s)
-    }
-}
-
-impl From<PemKey> for Key {
-    fn from(k: PemKey) -> Self {
-        Key::Pem(k)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Family {
-    Hmac,
-    Rsa,
-    Ec,
-    Ed,
-    Unknown,
-}
-
-pub(crate) fn family(alg: Algorithm) -> Family {
-    match alg {
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
-        Algorithm::RS256
-        | Algorithm::RS384
-        | Algorithm::RS512
-        | Algorithm::PS256
-        | Algorithm::PS384
-        | Algorithm::PS512 => Family::Rsa,
-        Algorithm::ES256 | Algorithm::ES384 => Family::Ec,
-        Algorithm::EdDSA => Family::Ed,
-        // A future algorithm: its own family, so it can never share a key with another.
-        _ => Family::Unknown,
-    }
-}
-
-/// A pre-keyed HMAC.
-#[derive(Clone)]
-pub(crate) enum HmacKey {
-    Hs256(Hmac<Sha256>),
-    Hs384(Hmac<Sha384>),
-    Hs512(Hmac<Sha512>),
-}
-
-impl HmacKey {
-    fn new(alg: Algorithm, secret: &[u8]) -> Option<HmacKey> {
-        // `new_from_slice` accepts any key length for HMAC.
-        Some(match alg {
-            Algorithm::HS256 => HmacKey::Hs256(Hmac::new_from_slice(secret).ok()?),
-            Algorithm::HS384 => HmacKey::Hs384(Hmac::new_from_slice(secret).ok()?),
-            Algorithm::HS512 => HmacKey::Hs512(Hmac::new_from_slice(secret).ok()?),
-            _ => return None,
-        })
-    }
-
-    fn sign(&self, msg: &[u8]) -> String {
-        match self {
-            HmacKey::Hs256(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
-            HmacKey::Hs384(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
-            HmacKey::Hs512(m) => b64::encode(m.clone().chain_update(msg).finalize().into_bytes()),
-        }
-    }
-
-    /// Constant-time; the signature must have the exact length.
-    fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
-        match self {
-            HmacKey::Hs256(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
-            HmacKey::Hs384(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
-            HmacKey::Hs512(m) => m.clone().chain_update(msg).verify_slice(sig).is_ok(),
-        }
-    }
-}
-
-/// A key ready to sign with one algorithm.
-// The HMAC variant is large (pre-keyed SHA-512 states) and is the hot one: keeping it inline
-// avoids a pointer chase on every request; there is one per manager.
-/// A key that cannot be used: the wrong kind for the algorithm, or key material that does not
-/// parse (the parser's error is the `source()`).
-#[derive(Debug, Clone)]
-pub struct KeyError {
-    message: String,
-    source: Option<jsonwebtoken::errors::Error>,
-}
-
-impl KeyError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        KeyError {
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    fn parse(message: String, source: jsonwebtoken::errors::Error) -> Self {
-        KeyError {
-            message,
-            source: Some(source),
-        }
-    }
-}
-
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.source {
-            Some(e) => write!(f, "{}: {e}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for KeyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone)]
-pub(crate) enum Signer {
-    Hmac(HmacKey),
-    Asym(Box<EncodingKey>, Algorithm),
-}
-
-impl Signer {
-    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Signer, KeyError> {
-        match (family(alg), key) {
-            (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
-                .map(Signer::Hmac)
-                .ok_or_else(|| KeyError::new("invalid HMAC key")),
-            (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
-                "{alg:?} needs a secret, not a PEM key"
-            ))),
-            (_, Key::Secret(_)) => Err(KeyError::new(format!(
-                "{alg:?} needs a PEM private key, not a secret"
-            ))),
-            (fam, Key::Pem(pem)) => {
-                let pem = pem.0.as_bytes();
-                let key = match fam {
-                    Family::Rsa => EncodingKey::from_rsa_pem(pem),
-                    Family::Ec => EncodingKey::from_ec_pem(pem),
-                    Family::Ed => EncodingKey::from_ed_pem(pem),
-                    _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
-                }
-                .map_err(|e| KeyError::parse(format!("invalid private key for {alg:?}"), e))?;
-                Ok(Signer::Asym(Box::new(key), alg))
-            }
-        }
-    }
-
-    /// The base64url signature of `msg`.
-    pub(crate) fn sign(&self, msg: &[u8]) -> Result<String, KeyError> {
-        match self {
-            Signer::Hmac(k) => Ok(k.sign(msg)),
-            Signer::Asym(k, alg) => jsonwebtoken::crypto::sign(msg, k, *alg)
-                .map_err(|e| KeyError::parse("signing failed".into(), e)),
-        }
-    }
-}
-
-/// A key ready to verify one algorithm (inline HMAC state, as for [`Signer`]).
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone)]
-pub(crate) enum Verifier {
-    Hmac(HmacKey),
-    Asym(Box<DecodingKey>, Algorithm),
-}
-
-impl Verifier {
-    pub(crate) fn new(alg: Algorithm, key: &Key) -> Result<Verifier, KeyError> {
-        match (family(alg), key) {
-            (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
-                .map(Verifier::Hmac)
-                .ok_or_else(|| KeyError::new("invalid HMAC key")),
-            (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
-                "{alg:?} needs a secret, not a PEM key"
-            ))),
-            (_, Key::Secret(_)) => Err(KeyError::new(format!(
-                "{alg:?} needs a PEM public key, not a secret"
-            ))),
-            (fam, Key::Pem(pem)) => {
-                let pem = pem.0.as_bytes();
-                let key = match fam {
-                    Family::Rsa => DecodingKey::from_rsa_pem(pem),
-                    Family::Ec => DecodingKey::from_ec_pem(pem),
-                    Family::Ed => DecodingKey::from_ed_pem(pem),
-                    _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
-                }
-                .map_err(|e| KeyError::parse(format!("invalid public key for {alg:?}"), e))?;
-                Ok(Verifier::Asym(Box::new(key), alg))
-            }
-        }
-    }
-
-    /// Checks `sig_b64` (already known to be canonical base64url, decoded as `sig`).
-    pub(crate) fn verify(&self, msg: &[u8], sig_b64: &str, sig: &[u8]) -> bool {
-        match self {
-            Verifier::Hmac(k) => k.verify(msg, sig),
-            Verifier::Asym(k, alg) => {
-                jsonwebtoken::crypto::verify(sig_b64, msg, k, *alg).unwrap_or(false)
-            }
-        }
-    }
-}
-
-/// A key that a token selects with its `kid`.
-#[derive(Clone)]
-pub(crate) struct KidKey {
-    pub(crate) kid: Box<str>,
-    /// The key's algorithm (the JWK's `alg`).
-    pub(crate) alg: Algorithm,
-    /// The algorithms it verifies: its own, or, for the current key, the decode allow-list.
-    pub(crate) verifiers: Vec<(Algorithm, Verifier)>,
-    /// Its public JWK members, for the JWK Set (`None`: an HMAC key, never published).
-    pub(crate) public: Option<Map<String, Value>>,
-}
-
-impl KidKey {
-    fn verifier(&self, alg: Algorithm) -> Option<&Verifier> {
-        self.verifiers
-            .iter()
-            .find(|(a, _)| *a == alg)
-            .map(|(_, v)| v)
-    }
-
-    /// The key for a token that named it: the token's `alg` must be the key's (RFC 8725 §3.1).
-    pub(crate) fn select(&self, token: &Unverified<'_>) -> Result<&Verifier, TokenError> {
-        let alg = token.algorithm(|a| self.verifier(a).is_some())?;
-        self.verifier(alg)
-            .ok_or_else(|| invalid("The specified alg value is not allowed"))
-    }
-
-    /// The key's entry in a JWK Set.
-    pub(crate) fn jwk(&self) -> Option<Value> {
-        let mut m = self.public.clone()?;
-        m.insert("kid".into(), Value::String(self.kid.to_string()));
-        m.insert("alg".into(), Value::String(format!("{:?}", self.alg)));
-        m.insert("use".into(), Value::String("sig".into()));
-        Some(Value::Object(m))
-    }
-}
+use secret::{is_low_entropy, looks_like_public_key_material, min_secret_len};
 
 /// A verification-only key given to the builder.
 #[derive(Clone, Debug)]
@@ -351,7 +96,7 @@ impl Keys {
                 if let Some(remote) = &self.remote {
                     return remote.select(kid, token).map(Selected::Remote);
                 }
-                return Err(invalid(UNKNOWN_KID));
+                return Err(TokenError::UnknownKid);
             }
         } else if self.verifiers.is_empty() && self.has_remote() {
             return Err(invalid("Missing key id: the token has no \"kid\" header"));
@@ -367,64 +112,6 @@ impl Keys {
         let keys: Vec<Value> = self.by_kid.iter().filter_map(KidKey::jwk).collect();
         serde_json::json!({ "keys": keys })
     }
-}
-
-fn min_secret_len(alg: Algorithm) -> usize {
-    match alg {
-        Algorithm::HS384 => 48,
-        Algorithm::HS512 => 64,
-        _ => 32,
-    }
-}
-
-fn looks_like_public_key_material(secret: &[u8]) -> bool {
-    let t = secret.trim_ascii_start();
-    t.starts_with(b"-----BEGIN")
-        || t.starts_with(b"ssh-")
-        || t.starts_with(b"ecdsa-sha2-")
-        || t.starts_with(b"{")
-        || is_base64_der(t)
-}
-
-/// A PEM body without its armour (`MIIBIjANBgkq…`): standard base64 of one DER `SEQUENCE`
-/// whose length is the whole input.
-fn is_base64_der(t: &[u8]) -> bool {
-    use base64::Engine;
-    let compact: Vec<u8> = t
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&compact) else {
-        return false;
-    };
-    let (len, header) = match der.as_slice() {
-        [0x30, n, ..] if *n < 0x80 => (usize::from(*n), 2),
-        [0x30, 0x81, n, ..] => (usize::from(*n), 3),
-        [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
-        _ => return false,
-    };
-    header + len == der.len()
-}
-
-/// A secret that is a short pattern repeated (`aaaa…`, `passwordpassword…`) or made of very few
-/// distinct bytes: whatever its length, it is guessable.
-fn is_low_entropy(secret: &[u8]) -> bool {
-    let repeats = (1..=secret.len() / 2)
-        .take(16)
-        .any(|p| secret.len().is_multiple_of(p) && secret.chunks(p).all(|c| c == &secret[..p]));
-    let mut seen = [false; 256];
-    for b in secret {
-        seen[usize::from(*b)] = true;
-    }
-    let distinct = seen.iter().filter(|s| **s).count();
-    repeats || distinct < 8
-}
-
-/// Installs jsonwebtoken's crypto provider explicitly, so that feature unification (an app
-/// enabling `aws_lc_rs` too) can never leave it in its panicking state.
-pub(crate) fn install_crypto_provider() {
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
 }
 
 /// Builds and self-tests the keys of a configuration: the current key, with `key_id` as its

@@ -11,6 +11,12 @@
 //! is read only after that. When a stage needs the body, the parts phase stops with a
 //! [`Pending`] and the body phase ([`resume`]) carries on from there with the bytes. Only when
 //! every stage succeeded is the [`JwtContext`] built.
+//!
+//! Every way into a request (the guard, the extractors, `CurrentUser`, the router layer)
+//! comes in through [`entry`]; [`body`] reads the body for the body phase.
+
+mod body;
+pub(crate) mod entry;
 
 use std::borrow::Cow;
 
@@ -259,6 +265,17 @@ fn parts_of(header: &JwtHeader, claims: &Claims) -> Box<TokenParts> {
     })
 }
 
+/// Whether a verification already made (`ctx`) holds for a route with `spec` as well: a token
+/// (not anonymous) from one of the route's locations, its revocation checked unless the route
+/// skips that. Type and freshness are the route's own to check again ([`recheck`]).
+pub(crate) fn covers(manager: &JwtManager, spec: &Spec, ctx: &JwtContext) -> bool {
+    let Some(location) = ctx.location() else {
+        return false;
+    };
+    (ctx.revocation_checked() || spec.skip_revocation_check)
+        && spec.locations(manager).contains(&location)
+}
+
 /// A route's own requirements on a token another stage verified already (a route under the
 /// router layer that also has `#[jwt_required(fresh)]`): type and freshness, nothing twice.
 pub(crate) fn recheck(manager: &JwtManager, spec: &Spec, ctx: &JwtContext) -> Result<(), JwtError> {
@@ -318,7 +335,7 @@ async fn finish(
         };
         // A rotated refresh token that comes back: someone kept a copy. The whole login goes.
         if state == Revocation::Token && claims.token_type() == Some("refresh") {
-            if let Some(family) = claims.get_str(crate::refresh::FAMILY_CLAIM) {
+            if let Some(family) = claims.get_str(crate::token::FAMILY_CLAIM) {
                 manager.revoke_family(family).await?;
                 return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
                     &header, &claims,
@@ -367,6 +384,11 @@ async fn finish(
         None => None,
     };
     Ok(JwtContext::verified(
-        manager, header, claims, location, user,
+        manager,
+        header,
+        claims,
+        location,
+        user,
+        !spec.skip_revocation_check,
     ))
 }

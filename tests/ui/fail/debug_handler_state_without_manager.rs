@@ -6,7 +6,9 @@ struct AppState {
     db: String,
 }
 
+// `#[axum::debug_handler]` below the attribute checks each extractor against the state.
 #[jwt_required]
+#[axum::debug_handler]
 async fn handler(State(state): State<AppState>) -> String {
     state.db
 }
