@@ -8,7 +8,7 @@ mod demo;
 
 use serde_json::json;
 
-use common::{bearer, request};
+use common::{bearer, member_order, request};
 use demo::{call, demo, login, tokens};
 
 #[tokio::test]
@@ -468,4 +468,28 @@ async fn logout_all_revokes_every_token_of_the_user() {
     )
     .await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+}
+
+/// `GET /claims` lists the claims in the token's own order, as flask-jwt-extended does.
+#[tokio::test]
+async fn claims_keep_the_tokens_order() {
+    use base64::Engine;
+    let app = demo(&[]);
+    let (access, _) = tokens(&login(&app, "testuser", "testpass").await);
+    let payload = access.split('.').nth(1).unwrap();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    let token_order = member_order(std::str::from_utf8(&payload).unwrap());
+    let r = call(
+        &app,
+        "GET",
+        "/claims",
+        &[("Authorization", &bearer(&access))],
+        None,
+    )
+    .await;
+    let start = r.text.find("\"claims\":").unwrap() + "\"claims\":".len();
+    let replied = member_order(&r.text[start..]);
+    assert_eq!(replied, token_order, "{}", r.text);
 }

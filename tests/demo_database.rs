@@ -209,21 +209,65 @@ async fn rotation_reuse_is_seen_across_instances() {
 
 #[tokio::test]
 async fn a_bad_database_url_stops_the_demo_with_a_clear_message() {
-    for (url, expected) in [
+    let dir = TempDir::new();
+    let missing_dir = format!("sqlite://{}/no-such-dir/demo.db", dir.0.display());
+    let pg = PgServer::start();
+    let missing_db = format!(
+        "postgres://postgres:secret-pw@127.0.0.1:{}/no_such_db",
+        pg.port()
+    );
+    let cases = [
         (
-            "mysql://x@127.0.0.1/db",
-            "DATABASE_URL must be sqlite://PATH or postgres://",
+            "mysql://x:secret-pw@127.0.0.1/db".to_owned(),
+            "DATABASE_URL: the scheme must be sqlite://PATH or postgres://… (and the demo built \
+             with that database's feature: --features sqlite,postgres)"
+                .to_owned(),
         ),
         (
-            "postgres://user:secret-pw@127.0.0.1:1/db",
-            "database: connecting: cannot reach the database",
+            "postgres://user:secret-pw@127.0.0.1:1/db".to_owned(),
+            "DATABASE_URL: connection refused: no database server listens at that address"
+                .to_owned(),
         ),
-    ] {
-        let vars = [("DATABASE_URL", url)];
+        (
+            missing_dir,
+            format!(
+                "DATABASE_URL: the directory {}/no-such-dir does not exist (SQLite creates the \
+                 database file, not its directory)",
+                dir.0.display()
+            ),
+        ),
+        (
+            missing_db,
+            "DATABASE_URL: the database \"no_such_db\" does not exist on that server (create it \
+             first, e.g. with createdb)"
+                .to_owned(),
+        ),
+    ];
+    for (url, expected) in cases {
+        let vars = [("DATABASE_URL", url.as_str())];
         let err = demo::demo_app::start(demo::config(&vars), &demo::options(&vars))
             .await
             .expect_err("refused");
-        assert!(err.starts_with(expected), "{url}: {err}");
+        assert_eq!(err, expected, "{url}");
         assert!(!err.contains("secret-pw"), "no password in {err}");
     }
+}
+
+/// One store for revocations: `REDIS_URL` and `DATABASE_URL` together stop start-up.
+#[test]
+fn redis_and_a_database_together_are_refused() {
+    let vars = [
+        ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        ("DATABASE_URL", "sqlite://demo.db"),
+    ];
+    let err = demo::demo_app::Options::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "REDIS_URL and DATABASE_URL are both set: revocations live in one store; set one of them"
+    );
 }

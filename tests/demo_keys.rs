@@ -116,6 +116,22 @@ async fn a_demo_verifying_against_another_demos_jwk_set() {
     assert_eq!(status_json(&r), (200, json!({"logged_in_as": "admin"})));
     let r = call(&verifier, "GET", "/admin", &[("Authorization", &a)], None).await;
     assert_eq!(r.status, 200);
+    // The claims in the token's own order under JWT_JWKS_URL too, as everywhere.
+    let r = call(&verifier, "GET", "/claims", &[("Authorization", &a)], None).await;
+    let payload = access.split('.').nth(1).unwrap();
+    let payload = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap()
+    };
+    let start = r.text.find("\"claims\":").unwrap() + "\"claims\":".len();
+    assert_eq!(
+        common::member_order(&r.text[start..]),
+        common::member_order(std::str::from_utf8(&payload).unwrap()),
+        "{}",
+        r.text
+    );
     let r = call(
         &verifier,
         "POST",

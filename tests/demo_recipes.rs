@@ -421,3 +421,56 @@ async fn concurrent_rotations_of_one_token_have_one_winner() {
         assert_eq!(wins, 1);
     }
 }
+
+/// The audit's case: with `JWT_DECODE_LEEWAY`, a login revoked for reuse stays revoked for
+/// as long as its tokens are accepted, past their `exp` (the family entry lasted only the
+/// longest lifetime, so the family came back once it was gone while the leeway still held).
+#[tokio::test]
+async fn a_family_revoked_for_reuse_stays_revoked_within_the_leeway() {
+    let app = demo(&[
+        ("DEMO_ROTATE_REFRESH", "true"),
+        ("JWT_REFRESH_TOKEN_EXPIRES", "2"),
+        ("JWT_ACCESS_TOKEN_EXPIRES", "1"),
+        ("JWT_DECODE_LEEWAY", "60"),
+    ]);
+    let refresh = |token: String| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "POST",
+                "/refresh",
+                &[("Authorization", &bearer(&token))],
+                None,
+            )
+            .await
+        }
+    };
+    let protected = |token: String| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "GET",
+                "/protected",
+                &[("Authorization", &bearer(&token))],
+                None,
+            )
+            .await
+        }
+    };
+    let (_, r0) = tokens(&login(&app, "admin", "adminpass").await);
+    let r = refresh(r0.clone()).await;
+    assert_eq!(r.status.as_u16(), 200);
+    let (a1, r1) = tokens(&r);
+    let reuse =
+        json!({"msg": "Refresh token reuse detected: every token of this login was revoked"});
+    assert_eq!(status_json(&refresh(r0.clone()).await), (401, reuse));
+    let revoked = (401, json!({"msg": "Token has been revoked"}));
+    assert_eq!(status_json(&protected(a1.clone()).await), revoked);
+
+    // Past every token's `exp` (2 s), within the leeway (60 s).
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    assert_eq!(status_json(&protected(a1).await), revoked);
+    assert_eq!(status_json(&refresh(r1).await), revoked);
+}

@@ -6,8 +6,9 @@
 
 mod common;
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::extract::{FromRef, State};
@@ -81,13 +82,17 @@ fn app(jwt: &JwtManager) -> Router {
 
 const ENTRIES: [&str; 4] = ["/guard", "/extractor", "/current_user", "/layer"];
 
-/// Collects what the subscriber writes (span closes included).
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    /// What the subscriber wrote on this thread (span closes included). Each test runs on its
+    /// own thread, so each reads only its own requests' lines.
+    static LOG: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
-impl Write for Captured {
+struct ThreadLog;
+
+impl Write for ThreadLog {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        LOG.with(|l| l.borrow_mut().extend_from_slice(buf));
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -95,37 +100,41 @@ impl Write for Captured {
     }
 }
 
-impl Captured {
-    fn take(&self) -> String {
-        String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
-    }
+/// One global subscriber for the whole test binary, installed before any test sends a
+/// request (a subscriber per test, set as the thread's default, races with the tests that run
+/// beside it over which callsites are enabled).
+fn init() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(|| ThreadLog)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    });
+}
+
+/// What this thread logged since the last call.
+fn take_log() -> String {
+    LOG.with(|l| String::from_utf8(std::mem::take(&mut *l.borrow_mut())).unwrap())
 }
 
 /// Sends `req` to every entry point: each one's `(status, body)` and how many verification
 /// spans it recorded.
 async fn through_each(
     app: &Router,
-    out: &Captured,
     req: impl Fn(&str) -> Request<Body>,
 ) -> Vec<((u16, Value), usize)> {
     let mut answers = Vec::new();
     for path in ENTRIES {
-        out.take();
+        take_log();
         let reply = send(app, req(path)).await;
-        let spans = out.take().matches("jwt_verify").count();
+        let spans = take_log().matches("jwt_verify").count();
         answers.push((status_json(&reply), spans));
     }
     answers
-}
-
-fn subscriber(out: &Captured) -> impl tracing::Subscriber {
-    let writer = out.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish()
 }
 
 fn with_header(path: &str, token: Option<&str>) -> Request<Body> {
@@ -138,15 +147,14 @@ fn with_header(path: &str, token: Option<&str>) -> Request<Body> {
 
 #[tokio::test]
 async fn every_entry_point_gives_the_same_answer_and_span() {
-    let out = Captured::default();
-    let _guard = tracing::subscriber::set_default(subscriber(&out));
+    init();
     let jwt = manager();
     let app = app(&jwt);
     let token = jwt.create_access_token("alice").unwrap();
 
-    let missing = through_each(&app, &out, |p| with_header(p, None)).await;
-    let invalid = through_each(&app, &out, |p| with_header(p, Some("not.a-token"))).await;
-    let good = through_each(&app, &out, |p| with_header(p, Some(&token))).await;
+    let missing = through_each(&app, |p| with_header(p, None)).await;
+    let invalid = through_each(&app, |p| with_header(p, Some("not.a-token"))).await;
+    let good = through_each(&app, |p| with_header(p, Some(&token))).await;
     for (i, path) in ENTRIES.iter().enumerate() {
         assert_eq!(
             missing[i],
@@ -165,7 +173,7 @@ async fn every_entry_point_gives_the_same_answer_and_span() {
 
     // A refresh token where an access token is required: the same 422 everywhere.
     let refresh = jwt.create_refresh_token("alice").unwrap();
-    let wrong = through_each(&app, &out, |p| with_header(p, Some(&refresh))).await;
+    let wrong = through_each(&app, |p| with_header(p, Some(&refresh))).await;
     for (i, path) in ENTRIES.iter().enumerate() {
         assert_eq!(
             wrong[i],
@@ -177,8 +185,7 @@ async fn every_entry_point_gives_the_same_answer_and_span() {
 
 #[tokio::test]
 async fn options_passes_the_guard_and_the_layer_and_not_the_extractors() {
-    let out = Captured::default();
-    let _guard = tracing::subscriber::set_default(subscriber(&out));
+    init();
     let jwt = manager();
     let app = app(&jwt);
     let options = |p: &str| {
@@ -188,7 +195,7 @@ async fn options_passes_the_guard_and_the_layer_and_not_the_extractors() {
             .body(Body::empty())
             .unwrap()
     };
-    let answers = through_each(&app, &out, options).await;
+    let answers = through_each(&app, options).await;
     // The guard and the layer let a CORS preflight through unverified: the handler runs with
     // no context (a 500 naming the mistake, as `get_jwt_identity()` outside a verification).
     let outside = json!({
@@ -232,6 +239,7 @@ async fn arc_user(CurrentUser(user): CurrentUser<String>, jwt: Jwt) -> Json<Valu
 
 #[tokio::test]
 async fn a_sub_state_handler_answers() {
+    init();
     let jwt = manager();
     let app = Router::new()
         .route("/me", get(sub_state))
@@ -254,6 +262,7 @@ async fn a_sub_state_handler_answers() {
 
 #[tokio::test]
 async fn an_arc_state_router_answers_with_the_attribute_the_extractors_and_the_layer() {
+    init();
     let jwt = manager();
     let nested = Router::new()
         .route("/me", get(layered))
@@ -306,6 +315,7 @@ async fn cookies_only() -> Result<Json<Value>, NoJwtContext> {
 
 #[tokio::test]
 async fn a_route_keeps_its_revocation_check_under_a_layer_that_skips_it() {
+    init();
     let jwt = manager();
     let app: Router = Router::new()
         .route("/checked", get(own_revocation_check))
@@ -328,6 +338,7 @@ async fn a_route_keeps_its_revocation_check_under_a_layer_that_skips_it() {
 
 #[tokio::test]
 async fn a_route_keeps_its_locations_under_a_layer_with_others() {
+    init();
     let jwt = manager();
     let app: Router = Router::new()
         .route("/cookies", get(cookies_only))

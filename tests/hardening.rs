@@ -524,3 +524,81 @@ async fn the_demo_server_answers_a_client_that_stalls_in_its_body() {
     let answer = read_until_closed(&mut stream).await;
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
 }
+
+/// Configurations that used to start and must not (second audit), each refused at start-up
+/// naming its variables.
+#[test]
+fn configurations_that_must_not_start() {
+    let refused = |vars: &[(&str, &str)]| {
+        let config = JwtConfig::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+        .expect("parses");
+        let err = JwtManager::new(config).expect_err("refused at start-up");
+        (err.option().to_owned(), err.message().to_owned())
+    };
+    let (option, message) = refused(&[
+        ("JWT_SECRET_KEY", LONG_SECRET),
+        ("JWT_IDENTITY_CLAIM", "fam"),
+    ]);
+    assert_eq!(option, "JWT_IDENTITY_CLAIM");
+    assert!(
+        message.starts_with("\"fam\" is a claim that tokens already carry"),
+        "{message}"
+    );
+
+    let (option, message) = refused(&[
+        ("JWT_SECRET_KEY", LONG_SECRET),
+        (
+            "JWT_JWKS_URL",
+            "https://issuer.example/.well-known/jwks.json",
+        ),
+    ]);
+    assert_eq!(option, "JWT_JWKS_URL");
+    assert!(
+        message.starts_with("is set together with JWT_SECRET_KEY"),
+        "{message}"
+    );
+
+    let (option, message) = refused(&[
+        ("JWT_SECRET_KEY", LONG_SECRET),
+        ("JWT_DECODE_LEEWAY", "18446744073709551615"),
+    ]);
+    assert_eq!(option, "JWT_DECODE_LEEWAY");
+    assert!(message.contains("at most 86400 (a day)"), "{message}");
+
+    let (option, _) = refused(&[
+        (
+            "JWT_JWKS_URL",
+            "https://issuer.example/.well-known/jwks.json",
+        ),
+        ("JWT_JWKS_UNKNOWN_KID_INTERVAL", "0"),
+    ]);
+    assert_eq!(option, "JWT_JWKS_UNKNOWN_KID_INTERVAL");
+
+    // Well-known example secrets, repeated or padded to any length.
+    for weak in [
+        "your-256-bit-secret".repeat(2),
+        "changeme".repeat(4) + "x",
+        "secret".repeat(11),
+    ] {
+        let (option, message) = refused(&[("JWT_SECRET_KEY", weak.as_str())]);
+        assert_eq!(option, "JWT_SECRET_KEY", "{weak}");
+        assert!(
+            message.starts_with("is made of well-known example secrets")
+                || message.starts_with("is a short pattern repeated"),
+            "{weak}: {message}"
+        );
+    }
+
+    // The first ~340 characters of an SPKI public key body: key material, not a secret.
+    let body: String = common::keys::RSA_PUBLIC
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let (option, message) = refused(&[("JWT_SECRET_KEY", &body[..340])]);
+    assert_eq!(option, "JWT_SECRET_KEY");
+    assert!(message.starts_with("looks like key material"), "{message}");
+}

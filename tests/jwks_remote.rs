@@ -396,3 +396,105 @@ async fn jwt_jwks_url_and_build_async() {
     let err = JwtManager::builder(c).build_async().await.unwrap_err();
     assert_eq!(err.option(), "JWT_JWKS_URL");
 }
+
+/// A re-fetch that yields no usable key (any client can trigger one with an unknown `kid`)
+/// leaves the cached keys in use; so does a refresh or a background fetch of such a set.
+#[tokio::test]
+async fn a_set_without_usable_keys_never_replaces_the_cached_keys() {
+    let a = manager(asym(Algorithm::ES256, EC2_PRIVATE, EC2_PUBLIC));
+    let server = Server::start(a.jwks()).await;
+    let client = JwksClient::fetch_with(&server.url, options(Duration::from_millis(1)))
+        .await
+        .unwrap();
+    let app = verifier(client.clone());
+    let token = a.create_access_token("kept").unwrap();
+    assert_eq!(status_json(&call(&app, &token).await), ok("kept"));
+
+    for empty in [
+        json!({"keys": []}),
+        json!({"keys": [{"kty": "oct", "k": "AAAA"}]}),
+    ] {
+        server.publish(empty);
+        let unknown = a
+            .create_access_token_with(
+                "x",
+                axum_jwt_extended::TokenOptions::new()
+                    .additional_headers(json!({ "kid": "unknown" })),
+            )
+            .unwrap();
+        let before = server.fetches();
+        assert_eq!(
+            status_json(&call(&app, &unknown).await),
+            (422, msg("Unknown key id"))
+        );
+        assert!(server.fetches() > before, "the unknown kid re-fetched");
+        let err = client.refresh().await.unwrap_err();
+        assert!(err.to_string().contains("no usable signature key"), "{err}");
+        // The background refresh (max-age=1) has run too by now.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(status_json(&call(&app, &token).await), ok("kept"));
+        assert_eq!(client.kids(), [a.signing_key_id().unwrap()]);
+    }
+    server.task.abort();
+}
+
+/// A redirect to another origin is not followed (a key set is only taken from the server it
+/// was configured at); one within the origin is.
+#[tokio::test]
+async fn redirects_stay_within_the_origin() {
+    let a = manager(asym(Algorithm::RS256, RSA_PRIVATE, RSA_PUBLIC));
+    let elsewhere = Server::start(a.jwks()).await;
+    let target = elsewhere.url.clone();
+    let doc = a.jwks();
+    let app = Router::new()
+        .route(
+            "/away",
+            get(move || {
+                let target = target.clone();
+                async move { axum::response::Redirect::temporary(&target) }
+            }),
+        )
+        .route(
+            "/moved",
+            get(|| async { axum::response::Redirect::permanent("/here") }),
+        )
+        .route(
+            "/here",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc) }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let err = JwksClient::fetch(&format!("{origin}/away"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{origin}/away answered 307 Temporary Redirect")
+    );
+    assert_eq!(elsewhere.fetches(), 0, "the other origin was never asked");
+    let client = JwksClient::fetch(&format!("{origin}/moved")).await.unwrap();
+    assert_eq!(client.kids().len(), 1);
+    task.abort();
+    elsewhere.task.abort();
+}
+
+/// `JWT_JWKS_URL`'s user, password and query string are never in a message (nor so in a
+/// log line, which prints these messages).
+#[tokio::test]
+async fn the_url_is_shown_without_credentials_or_query() {
+    let secret_url = "http://jwks-user:jwks-password@127.0.0.1:1/keys.json?api_key=hunter2#frag";
+    let err = JwksClient::fetch(secret_url).await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("cannot fetch http://127.0.0.1:1/keys.json"),
+        "{text}"
+    );
+    for secret in ["jwks-user", "jwks-password", "hunter2", "api_key", "frag"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}

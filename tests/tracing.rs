@@ -175,3 +175,45 @@ async fn a_store_failure_is_logged_at_warn_with_its_cause() {
     assert!(log.contains("connection refused by db:5432"), "{log}");
     assert!(!log.contains(&token), "{log}");
 }
+
+/// Log injection: a header member that holds a newline and an ANSI escape is written escaped,
+/// so one rejected request is one log line and colours nothing. Unauthenticated input.
+#[tokio::test]
+async fn request_values_are_escaped_in_log_lines() {
+    let out = Captured::default();
+    let writer = out.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = app(builder(config()).0.build().expect("valid"));
+    let forged = common::craft::raw(
+        r#"{"alg":"HS256","crit":["x\nFAKE LINE \u001b[31mred"]}"#,
+        r#"{"sub":"mallory"}"#,
+        SECRET.as_bytes(),
+    );
+    let r = request(
+        &app,
+        "GET",
+        "/p",
+        &[("Authorization", &bearer(&forged))],
+        None,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 422, "{}", r.text);
+    let log = out.text();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("request rejected"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(lines[0].contains(r"x\nFAKE LINE \u{1b}[31mred"), "{log}");
+    assert!(!log.contains('\u{1b}'), "a raw escape: {log:?}");
+    assert!(
+        !log.lines().any(|l| l.starts_with("FAKE LINE")),
+        "a forged line: {log}"
+    );
+}

@@ -108,6 +108,34 @@ mod db {
         move |e| format!("database: {what}: {}", kind(&e))
     }
 
+    /// Why `DATABASE_URL` could not be connected to, naming the variable and what to do;
+    /// never the URL's password.
+    fn cannot_connect(e: &sqlx::Error, database: Option<&str>) -> String {
+        let why = match e {
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                Some("3D000") => format!(
+                    "the database {} does not exist on that server (create it first, e.g. \
+                     with createdb)",
+                    database.map(|d| format!("{d:?}")).unwrap_or_default()
+                ),
+                Some("28P01" | "28000") => "the server refused the user or password".into(),
+                Some("14") => "SQLite cannot open the file (check its directory and \
+                               permissions)"
+                    .into(),
+                _ => "the database refused the connection".into(),
+            },
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                "connection refused: no database server listens at that address".into()
+            }
+            sqlx::Error::Io(_) => "cannot reach the database server".into(),
+            sqlx::Error::PoolTimedOut => "the database server did not answer within 5 s".into(),
+            sqlx::Error::Tls(_) => "the TLS connection to the database failed".into(),
+            sqlx::Error::Configuration(_) => "the URL is not valid".into(),
+            _ => "cannot connect to the database".into(),
+        };
+        format!("DATABASE_URL: {why}")
+    }
+
     fn kind(e: &sqlx::Error) -> &'static str {
         match e {
             sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => "cannot reach the database",
@@ -123,28 +151,52 @@ mod db {
             #[cfg(feature = "sqlite")]
             if url.starts_with("sqlite:") {
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                    .map_err(failed("DATABASE_URL"))?
+                    .map_err(|e| cannot_connect(&e, None))?;
+                let file = options.get_filename();
+                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    if file != std::path::Path::new(":memory:") && !dir.is_dir() {
+                        return Err(format!(
+                            "DATABASE_URL: the directory {} does not exist (SQLite creates the \
+                             database file, not its directory)",
+                            dir.display()
+                        ));
+                    }
+                }
+                let options = options
                     .create_if_missing(true)
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(std::time::Duration::from_secs(5));
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .connect_with(options)
                     .await
-                    .map_err(failed("connecting"))?;
+                    .map_err(|e| cannot_connect(&e, None))?;
                 return Ok(Database::Sqlite(pool));
             }
             #[cfg(feature = "postgres")]
             if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .map_err(|e| cannot_connect(&e, None))?;
+                let database = options.get_database().map(str::to_owned);
+                // One connection first: a pool retries until its timeout and then reports only
+                // that, where the first failure says what is wrong.
+                let first = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    <sqlx::postgres::PgConnection as sqlx::Connection>::connect_with(&options),
+                )
+                .await
+                .map_err(|_| cannot_connect(&sqlx::Error::PoolTimedOut, None))?
+                .map_err(|e| cannot_connect(&e, database.as_deref()))?;
+                let _ = sqlx::Connection::close(first).await;
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .acquire_timeout(std::time::Duration::from_secs(5))
-                    .connect(url)
+                    .connect_with(options)
                     .await
-                    .map_err(failed("connecting"))?;
+                    .map_err(|e| cannot_connect(&e, database.as_deref()))?;
                 return Ok(Database::Postgres(pool));
             }
             Err(
-                "DATABASE_URL must be sqlite://PATH or postgres://… (and the demo built with \
-                 that database's feature: --features sqlite,postgres)"
+                "DATABASE_URL: the scheme must be sqlite://PATH or postgres://… (and the demo \
+                 built with that database's feature: --features sqlite,postgres)"
                     .into(),
             )
         }
@@ -500,13 +552,22 @@ async fn refresh(State(app): State<AppState>) -> Response {
     issue().unwrap_or_else(|e| app.jwt.error_response(e))
 }
 
+/// `GET /claims`: the claims and header in the token's own order (a struct, not `json!`,
+/// whose map would sort them).
+#[derive(serde::Serialize)]
+struct ClaimsReply {
+    claims: axum_jwt_extended::Claims,
+    header: axum_jwt_extended::JwtHeader,
+    location: Option<axum_jwt_extended::Location>,
+}
+
 #[jwt_required]
-async fn claims() -> Result<Json<Value>, NoJwtContext> {
-    Ok(Json(json!({
-        "claims": get_jwt()?,
-        "header": get_jwt_header()?,
-        "location": get_jwt_request_location(),
-    })))
+async fn claims() -> Result<Json<ClaimsReply>, NoJwtContext> {
+    Ok(Json(ClaimsReply {
+        claims: get_jwt()?,
+        header: get_jwt_header()?,
+        location: get_jwt_request_location(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -932,9 +993,18 @@ impl Options {
             Some("true") => true,
             Some(v) => return Err(format!("DEMO_ROTATE_REFRESH: {v:?} is not true or false")),
         };
+        let redis_url = lookup("REDIS_URL").filter(|u| !u.is_empty());
+        let database_url = lookup("DATABASE_URL").filter(|u| !u.is_empty());
+        if redis_url.is_some() && database_url.is_some() {
+            return Err(
+                "REDIS_URL and DATABASE_URL are both set: revocations live in one store; \
+                 set one of them"
+                    .into(),
+            );
+        }
         Ok(Options {
-            redis_url: lookup("REDIS_URL"),
-            database_url: lookup("DATABASE_URL"),
+            redis_url,
+            database_url,
             implicit_refresh,
             rotate_refresh,
         })

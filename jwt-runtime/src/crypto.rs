@@ -8,6 +8,7 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use sha2::{Sha256, Sha384, Sha512};
 
@@ -169,6 +170,9 @@ impl Signer {
                     _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
                 }
                 .map_err(|e| KeyError::parse(format!("invalid private key for {alg:?}"), e))?;
+                if fam == Family::Rsa {
+                    rsa_size(Jwk::from_encoding_key(&key, alg))?;
+                }
                 Ok(Signer::Asym(Box::new(key), alg))
             }
         }
@@ -213,6 +217,9 @@ impl Verifier {
                     _ => return Err(KeyError::new(format!("{alg:?} is not supported"))),
                 }
                 .map_err(|e| KeyError::parse(format!("invalid public key for {alg:?}"), e))?;
+                if fam == Family::Rsa {
+                    rsa_size(Jwk::from_decoding_key(&key, Some(alg)))?;
+                }
                 Ok(Verifier::Asym(Box::new(key), alg))
             }
         }
@@ -229,8 +236,56 @@ impl Verifier {
     }
 }
 
+/// The shortest RSA modulus accepted, in bits (RFC 7518 §3.3, NIST SP 800-131A): shorter
+/// keys are refused everywhere (PEM keys, retired keys, JWKs, key loaders).
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+
+/// The size in bits of a big-endian modulus, leading zero bytes not counted (a JWK's `n`
+/// padded with zeros is no longer for it).
+pub(crate) fn modulus_bits(n: &[u8]) -> usize {
+    let n = match n.iter().position(|b| *b != 0) {
+        Some(i) => &n[i..],
+        None => return 0,
+    };
+    (n.len() - 1) * 8 + (8 - n[0].leading_zeros() as usize)
+}
+
+/// Refuses an RSA key under [`MIN_RSA_BITS`], read from its public components.
+fn rsa_size(jwk: jsonwebtoken::errors::Result<Jwk>) -> Result<(), KeyError> {
+    let jwk = jwk.map_err(|e| KeyError::parse("cannot read the RSA key's modulus".into(), e))?;
+    let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+        return Err(KeyError::new("not an RSA key"));
+    };
+    let bits = b64::decode(rsa.n.as_bytes())
+        .map(|n| modulus_bits(&n))
+        .unwrap_or(0);
+    if bits < MIN_RSA_BITS {
+        return Err(KeyError::new(format!(
+            "an RSA key of {bits} bits is too short: at least {MIN_RSA_BITS} are required"
+        )));
+    }
+    Ok(())
+}
+
 /// Installs jsonwebtoken's crypto provider explicitly, so that feature unification (an app
 /// enabling `aws_lc_rs` too) can never leave it in its panicking state.
 pub(crate) fn install_crypto_provider() {
     let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::modulus_bits;
+
+    #[test]
+    fn modulus_bits_ignore_leading_zero_bytes() {
+        assert_eq!(modulus_bits(&[]), 0);
+        assert_eq!(modulus_bits(&[0, 0]), 0);
+        assert_eq!(modulus_bits(&[1]), 1);
+        assert_eq!(modulus_bits(&[0x80, 0]), 16);
+        let mut padded = vec![0u8; 128];
+        padded.extend([0xC3; 128]);
+        assert_eq!(modulus_bits(&padded), 1024, "256 bytes, 1024 of them bits");
+        assert_eq!(modulus_bits(&[0xFF; 256]), 2048);
+    }
 }

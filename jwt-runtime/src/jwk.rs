@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::b64;
 use crate::config::{Algorithm, PemKey};
-use crate::crypto::{family, Family, KeyError, Verifier};
+use crate::crypto::{family, modulus_bits, Family, KeyError, Verifier, MIN_RSA_BITS};
 use crate::token::decode::Unverified;
 use crate::token::{invalid, TokenError};
 
@@ -186,10 +186,11 @@ pub(crate) fn import(value: &Value, fallback: Algorithm) -> Result<ImportedJwk, 
     }
     let key = match kty {
         "RSA" => {
-            let bits = decoded_len(jwk, "n")? * 8;
-            if bits < 2048 {
+            let n = b64::decode(member(jwk, "n")?.as_bytes()).ok_or("\"n\" is not base64url")?;
+            let bits = modulus_bits(&n);
+            if bits < MIN_RSA_BITS {
                 return Err(format!(
-                    "is an RSA key of {bits} bits; at least 2048 are required"
+                    "is an RSA key of {bits} bits; at least {MIN_RSA_BITS} are required"
                 ));
             }
             decoded_len(jwk, "e")?;

@@ -104,6 +104,8 @@ impl std::error::Error for JwksError {
 
 struct Shared {
     url: String,
+    /// [`shown_url`] of `url`: what messages and logs name.
+    shown: String,
     options: JwksOptions,
     http: reqwest::Client,
     keys: RwLock<Arc<[KidKey]>>,
@@ -133,7 +135,7 @@ pub struct JwksClient(Arc<Shared>);
 impl fmt::Debug for JwksClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JwksClient")
-            .field("url", &self.0.url)
+            .field("url", &self.0.shown)
             .field("kids", &self.kids())
             .finish_non_exhaustive()
     }
@@ -165,22 +167,18 @@ impl JwksClient {
         let http = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
-            .redirect(reqwest::redirect::Policy::limited(3))
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| JwksError::caused_by(format!("cannot make an HTTP client: {e}"), e))?;
         let shared = Arc::new(Shared {
             url: url.to_owned(),
+            shown: shown_url(url),
             options,
             http,
             keys: RwLock::new(Arc::from(Vec::new())),
             unknown_gate: tokio::sync::Mutex::new(None),
         });
         let (keys, next) = shared.fetch().await?;
-        if keys.is_empty() {
-            return Err(JwksError::new(format!(
-                "the JWK Set at {url} has no usable signature key"
-            )));
-        }
         shared.replace(keys);
         spawn_refresher(&shared, next);
         Ok(JwksClient(shared))
@@ -195,7 +193,8 @@ impl JwksClient {
             .collect()
     }
 
-    /// Fetches the set now (whatever the intervals), replacing the cached keys on success.
+    /// Fetches the set now (whatever the intervals), replacing the cached keys on success. A
+    /// set that cannot be fetched, or yields no usable key, leaves the cached keys in use.
     pub async fn refresh(&self) -> Result<(), JwksError> {
         let (keys, _) = self.0.fetch().await?;
         self.0.replace(keys);
@@ -243,20 +242,25 @@ impl Shared {
         *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::from(keys);
     }
 
-    /// One fetch: the usable keys, and when to fetch next.
+    /// One fetch: the usable keys (at least one: a set without any is an error, so that it
+    /// never replaces the cached keys), and when to fetch next. Messages name the URL without
+    /// its user, password or query string.
     async fn fetch(&self) -> Result<(Vec<KidKey>, Duration), JwksError> {
-        let url = &self.url;
+        let url = &self.shown;
         let fetched = tokio::time::timeout(self.options.timeout, async {
             let mut resp = self
                 .http
-                .get(url)
+                .get(&self.url)
                 .header(
                     reqwest::header::ACCEPT,
                     "application/jwk-set+json, application/json",
                 )
                 .send()
                 .await
-                .map_err(|e| JwksError::caused_by(format!("cannot fetch {url}: {e}"), e))?;
+                .map_err(|e| {
+                    let e = e.without_url();
+                    JwksError::caused_by(format!("cannot fetch {url}: {e}"), e)
+                })?;
             if !resp.status().is_success() {
                 return Err(JwksError::new(format!("{url} answered {}", resp.status())));
             }
@@ -274,11 +278,10 @@ impl Shared {
             }
             let max_age = max_age(resp.headers());
             let mut body = Vec::new();
-            while let Some(chunk) = resp
-                .chunk()
-                .await
-                .map_err(|e| JwksError::caused_by(format!("cannot read {url}: {e}"), e))?
-            {
+            while let Some(chunk) = resp.chunk().await.map_err(|e| {
+                let e = e.without_url();
+                JwksError::caused_by(format!("cannot read {url}: {e}"), e)
+            })? {
                 if body.len() + chunk.len() > self.options.max_bytes {
                     return Err(too_large());
                 }
@@ -290,6 +293,11 @@ impl Shared {
         .map_err(|_| JwksError::new(format!("fetching {url} timed out")))??;
         let (body, max_age) = fetched;
         let keys = self.parse(&body)?;
+        if keys.is_empty() {
+            return Err(JwksError::new(format!(
+                "the JWK Set at {url} has no usable signature key"
+            )));
+        }
         let o = &self.options;
         let next = max_age
             .unwrap_or(Duration::from_secs(300))
@@ -301,12 +309,12 @@ impl Shared {
     /// The usable keys of a JWK Set document; the others are skipped with a warning.
     fn parse(&self, body: &[u8]) -> Result<Vec<KidKey>, JwksError> {
         let doc: Value = serde_json::from_slice(body).map_err(|e| {
-            JwksError::caused_by(format!("the JWK Set at {} is not JSON: {e}", self.url), e)
+            JwksError::caused_by(format!("the JWK Set at {} is not JSON: {e}", self.shown), e)
         })?;
         let list = doc.get("keys").and_then(Value::as_array).ok_or_else(|| {
             JwksError::new(format!(
                 "the document at {} is not a JWK Set (no \"keys\" array)",
-                self.url
+                self.shown
             ))
         })?;
         let mut keys: Vec<KidKey> = Vec::with_capacity(list.len());
@@ -346,6 +354,35 @@ fn max_age(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         }
     }
     found
+}
+
+/// Redirects are followed within the set's own origin only (scheme, host and port), at most
+/// three: a key set is never taken from another server.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        if attempt.previous().len() > 3 {
+            attempt.error("too many redirects")
+        } else if first.as_ref() == Some(&attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// The URL as messages and logs show it: no user, password, query string or fragment.
+fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "the configured JWT_JWKS_URL".to_owned(),
+    }
 }
 
 fn spawn_refresher(shared: &Arc<Shared>, first: Duration) {

@@ -2,28 +2,31 @@
 //! runs. Depend on the facade crate `axum-jwt-extended`, which re-exports this crate's items
 //! and the attribute macros.
 //!
-//! Where each part lives (one concern per module; imports only run down this list):
+//! Where each part lives (one concern per module; imports only run up this list, never down
+//! it, and never in a circle):
 //!
 //! | module | what |
 //! |---|---|
 //! | `config/` | every `JWT_*` option ([`JwtConfig`]), from code or the environment, checked at start-up |
-//! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules, creation |
-//! | `keys`, `jwk` | signing and verifying keys, built once; key sets selected by `kid`; JWKs and thumbprints |
-//! | `jwks` | a remote JWK Set, fetched and kept fresh (feature `jwks`) |
+//! | `crypto` | keys as given ([`Key`]) and ready to sign or verify one algorithm: the leaf |
+//! | `token/` | one strict parse into one model ([`Claims`], [`JwtHeader`]), the claim rules and names, creation |
+//! | `jwk`, `jwks` | JWKs, thumbprints and keys selected by `kid`; a remote JWK Set kept fresh (feature `jwks`) |
+//! | `keys/` | a manager's keys, built once: the signer, the verifiers, key sets, the secret checks |
 //! | `blocklist/` | revocation stores ([`BlocklistStore`], [`MemoryBlocklist`], Redis, SQL) |
-//! | `loaders` | flask-jwt-extended's callback loaders |
-//! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
+//! | `loaders/` | flask-jwt-extended's callback loaders, and the probes the loader attributes emit |
 //! | `locations/` | where a token is: headers, cookies, query string, JSON body |
 //! | `csrf` | the double submit, all of it |
-//! | `pipeline` | a protected request, top to bottom: locate → token → CSRF → type, freshness → revocation → loaders → user |
-//! | `guard` | the extractor behind `#[jwt_required]` ([`Guard`], [`JwtBody`]) |
-//! | `extract` | the claims extractors [`Jwt<C>`](Jwt), [`OptionalJwt`], [`FreshJwt`], [`RefreshJwt`] |
 //! | `check` | claims checks: `#[jwt_required(check = …)]`, [`JwtLayer::check`] |
-//! | `refresh/` | the refreshing recipes: rotation with reuse detection and whole-login revocation ([`TokenPair`]), implicit refresh of cookies ([`ImplicitRefreshLayer`]) |
+//! | `paths`, `service` | the layers' exempt paths and their shared tower plumbing |
+//! | `manager/` | [`JwtManager`]: building, creating, decoding, revoking, rendering errors |
+//! | `state` | [`JwtState`]: the router state holds a manager (`Arc` states too) |
+//! | `rejection` | [`JwtRejection`]: a refusal, logged and rendered at the edge |
+//! | `context`, `cookies` | what handlers use: [`get_jwt`], [`set_access_cookies`] … |
+//! | `pipeline/` | `verify_jwt_in_request`: the one entry into a request (`entry`), the stages (locate → token → CSRF → type, freshness → revocation → loaders), the body phase |
+//! | `refresh/` | the refreshing recipes: rotation with reuse detection ([`TokenPair`]), implicit refresh of cookies ([`ImplicitRefreshLayer`]) |
+//! | `guard`, `layer` | what `#[jwt_required]` expands to ([`Guard`], [`JwtBody`]); the same for a whole `Router` ([`JwtLayer`]) |
+//! | `extract`, `current_user` | the claims extractors [`Jwt<C>`](Jwt) & co.; [`CurrentUser`] |
 //! | `openapi/` | OpenAPI security schemes and requirements (JSON; utoipa and aide features) |
-//! | `rejection` | [`JwtRejection`], what the extractors reject with |
-//! | `layer` | [`JwtLayer`]: the same protection for a whole `Router` or `nest` |
-//! | `context`, `current_user`, `cookies` | what handlers use: [`get_jwt`], [`CurrentUser`], [`set_access_cookies`] … |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]

@@ -12,18 +12,36 @@ use crate::error::JwtError;
 #[cfg(feature = "tracing")]
 const TARGET: &str = "axum_jwt_extended";
 
+/// A value that came from a request (or names one), safe for one log line: control
+/// characters (a newline, an ANSI escape) are written escaped (`\n`, `\u{1b}`), so no input
+/// can forge a line or colour a terminal.
+pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A request the guard rejects.
 pub(crate) fn rejected(err: &JwtError, route: &str) {
     #[cfg(feature = "tracing")]
     {
-        let jti = err.token_parts().and_then(|p| p.claims.jti());
+        let jti = err.token_parts().and_then(|p| p.claims.jti()).map(escaped);
         tracing::debug!(
             target: TARGET,
             status = err.status().as_u16(),
-            reason = %err.message(),
+            reason = %escaped(&err.message()),
             location = err.location().map(Location::as_str),
-            jti,
-            route,
+            jti = jti.as_deref(),
+            route = &*escaped(route),
             "request rejected"
         );
     }
@@ -35,7 +53,7 @@ pub(crate) fn rejected(err: &JwtError, route: &str) {
 pub(crate) fn unavailable(public: &str, cause: Option<&(dyn std::error::Error + 'static)>) {
     #[cfg(feature = "tracing")]
     {
-        let cause = cause.map(ToString::to_string);
+        let cause = cause.map(|c| escaped(&c.to_string()).into_owned());
         tracing::warn!(
             target: TARGET,
             cause = cause.as_deref().unwrap_or("none"),
@@ -49,7 +67,7 @@ pub(crate) fn unavailable(public: &str, cause: Option<&(dyn std::error::Error + 
 /// An implicit refresh that could not mint its token (the response goes out without it).
 pub(crate) fn refresh_failed(err: &JwtError) {
     #[cfg(feature = "tracing")]
-    tracing::warn!(target: TARGET, reason = %err.message(), "implicit refresh failed");
+    tracing::warn!(target: TARGET, reason = %escaped(&err.message()), "implicit refresh failed");
     #[cfg(not(feature = "tracing"))]
     let _ = err;
 }
@@ -66,7 +84,7 @@ pub(crate) fn config_warning(warning: &str) {
 #[cfg(feature = "jwks")]
 pub(crate) fn jwks_warning(warning: &str) {
     #[cfg(feature = "tracing")]
-    tracing::warn!(target: TARGET, "JWK Set: {warning}");
+    tracing::warn!(target: TARGET, "JWK Set: {}", escaped(warning));
     #[cfg(not(feature = "tracing"))]
     let _ = warning;
 }
@@ -93,3 +111,16 @@ macro_rules! in_span {
     }};
 }
 pub(crate) use in_span;
+
+#[cfg(test)]
+mod tests {
+    use super::escaped;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escaped("plain text, ünïcode"), "plain text, ünïcode");
+        assert_eq!(escaped("x\nFAKE LINE"), "x\\nFAKE LINE");
+        assert_eq!(escaped("\u{1b}[31mred\r"), "\\u{1b}[31mred\\r");
+        assert_eq!(escaped("tab\there"), "tab\\there");
+    }
+}

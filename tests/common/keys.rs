@@ -21,3 +21,7 @@ pub const EC2_PUBLIC: &str = include_str!("../fixtures/ec2_public.pem");
 pub const ED_PRIVATE: &str = include_str!("../fixtures/ed25519_private.pem");
 /// Its public key.
 pub const ED_PUBLIC: &str = include_str!("../fixtures/ed25519_public.pem");
+
+/// The second RSA pair in PKCS#1 (`BEGIN RSA PRIVATE KEY` / `BEGIN RSA PUBLIC KEY`).
+pub const RSA2_PKCS1_PRIVATE: &str = include_str!("../fixtures/rsa2_pkcs1_private.pem");
+pub const RSA2_PKCS1_PUBLIC: &str = include_str!("../fixtures/rsa2_pkcs1_public.pem");

@@ -165,3 +165,25 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The names of a JSON object's members, in the order the text has them.
+pub fn member_order(object_text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(object_text);
+    struct Names<'a>(&'a mut Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Names<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(k) = map.next_key::<String>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                self.0.push(k);
+            }
+            Ok(())
+        }
+    }
+    serde::Deserializer::deserialize_map(&mut de, Names(&mut names)).unwrap();
+    names
+}

@@ -76,8 +76,69 @@ fn non_empty(v: String) -> Option<String> {
 pub(super) fn from_lookup(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<JwtConfig, ConfigError> {
+    from_lookup_asked(lookup).map(|(c, _)| c)
+}
+
+/// [`from_lookup`], and every variable name it asked for: the options, read from the reader
+/// itself so that the list cannot drift from it.
+pub(super) fn from_lookup_asked(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<(JwtConfig, Vec<&'static str>), ConfigError> {
+    let asked = std::cell::RefCell::new(Vec::new());
+    let c = read(|name| {
+        asked.borrow_mut().push(name);
+        lookup(name)
+    })?;
+    Ok((c, asked.into_inner()))
+}
+
+/// Start-up warnings for the `JWT_*` variables of `present` that are no option, each naming
+/// the closest option when one is close (`JWT_COOKIE_CSRF_PROTECTION` →
+/// `JWT_COOKIE_CSRF_PROTECT`): a typo would otherwise leave the option it meant at its default.
+pub(super) fn unknown_variables(
+    present: impl Iterator<Item = String>,
+    options: &[&'static str],
+) -> Vec<String> {
+    let mut out: Vec<String> = present
+        .filter(|name| name.starts_with("JWT_") && !options.contains(&name.as_str()))
+        .map(|name| {
+            let closest = options
+                .iter()
+                .map(|o| (edit_distance(&name, o), *o))
+                .min()
+                .filter(|(d, _)| *d <= name.len() / 3);
+            match closest {
+                Some((_, option)) => {
+                    format!("{name} is not an option and is ignored: did you mean `{option}`?")
+                }
+                None => format!("{name} is not an option of axum-jwt-extended and is ignored"),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+fn read(get: impl Fn(&'static str) -> Option<String>) -> Result<JwtConfig, ConfigError> {
     let mut c = JwtConfig::default();
-    let get = |name: &str| lookup(name);
 
     if let Some(v) = get("JWT_SECRET_KEY").and_then(non_empty) {
         c.secret_key = Some(v.into());
@@ -101,7 +162,7 @@ pub(super) fn from_lookup(
     if let Some(v) = get("JWT_JWKS_URL").and_then(non_empty) {
         c.jwks_url = Some(v);
     }
-    let seconds: [(&str, &mut Duration); 6] = [
+    let seconds: [(&'static str, &mut Duration); 6] = [
         ("JWT_JWKS_MAX_AGE", &mut c.jwks_max_age),
         ("JWT_JWKS_REFRESH_FLOOR", &mut c.jwks_refresh_floor),
         ("JWT_JWKS_REFRESH_CEILING", &mut c.jwks_refresh_ceiling),
@@ -161,7 +222,7 @@ pub(super) fn from_lookup(
             })
             .collect::<Result<_, _>>()?;
     }
-    let strings: [(&str, &mut String); 20] = [
+    let strings: [(&'static str, &mut String); 20] = [
         ("JWT_IDENTITY_CLAIM", &mut c.identity_claim),
         ("JWT_ERROR_MESSAGE_KEY", &mut c.error_message_key),
         ("JWT_HEADER_NAME", &mut c.header_name),
@@ -212,7 +273,7 @@ pub(super) fn from_lookup(
             *slot = v;
         }
     }
-    let bools: [(&str, &mut bool); 7] = [
+    let bools: [(&'static str, &mut bool); 7] = [
         ("JWT_ENCODE_NBF", &mut c.encode_nbf),
         ("JWT_VERIFY_SUB", &mut c.verify_sub),
         ("JWT_COOKIE_SECURE", &mut c.cookie_secure),
@@ -259,6 +320,40 @@ pub(super) fn from_lookup(
         c.csrf_methods = parse_set_list("JWT_CSRF_METHODS", &v)?;
     }
     Ok(c)
+}
+
+#[cfg(test)]
+mod unknown_variable_tests {
+    use super::*;
+
+    #[test]
+    fn typos_name_the_option_they_meant() {
+        let (_, options) = from_lookup_asked(|_| None).unwrap();
+        assert!(options.contains(&"JWT_COOKIE_CSRF_PROTECT"));
+        let present = [
+            "JWT_COOKIE_CSRF_PROTECTION",
+            "JWT_ACCESS_TOKEN_EXPIRE",
+            "JWT_SECRET_KEY",
+            "PATH",
+            "JWT_SOMETHING_ELSE_ENTIRELY",
+        ]
+        .map(str::to_owned);
+        assert_eq!(
+            unknown_variables(present.into_iter(), &options),
+            [
+                "JWT_ACCESS_TOKEN_EXPIRE is not an option and is ignored: did you mean `JWT_ACCESS_TOKEN_EXPIRES`?",
+                "JWT_COOKIE_CSRF_PROTECTION is not an option and is ignored: did you mean `JWT_COOKIE_CSRF_PROTECT`?",
+                "JWT_SOMETHING_ELSE_ENTIRELY is not an option of axum-jwt-extended and is ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
 }
 
 #[cfg(test)]

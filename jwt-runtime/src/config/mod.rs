@@ -409,6 +409,9 @@ pub struct JwtConfig {
     pub jwks_timeout: Duration,
     /// `JWT_JWKS_MAX_BYTES`: the largest remote JWK Set document accepted (default 256 KiB).
     pub jwks_max_bytes: usize,
+
+    /// Warnings about `JWT_*` variables that are no option, found by [`from_env`](Self::from_env).
+    pub(crate) unknown_variables: Vec<String>,
 }
 
 impl Default for JwtConfig {
@@ -471,6 +474,7 @@ impl Default for JwtConfig {
             jwks_unknown_kid_interval: Duration::from_secs(10),
             jwks_timeout: Duration::from_secs(5),
             jwks_max_bytes: 256 * 1024,
+            unknown_variables: Vec::new(),
         }
     }
 }
@@ -494,8 +498,14 @@ impl JwtConfig {
     /// defaults). Lists are comma-separated, durations are whole seconds or `false` (never),
     /// booleans are `true`/`false`. `SECRET_KEY` is used when `JWT_SECRET_KEY` is unset, as
     /// Flask falls back to its `SECRET_KEY`.
+    ///
+    /// A `JWT_*` variable that is no option (a typo such as `JWT_ACCESS_TOKEN_EXPIRE`) is
+    /// warned about when the manager is built, naming the closest option.
     pub fn from_env() -> Result<JwtConfig, ConfigError> {
-        env::from_lookup(|name| std::env::var(name).ok())
+        let (mut c, options) = env::from_lookup_asked(|name| std::env::var(name).ok())?;
+        let present = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+        c.unknown_variables = env::unknown_variables(present, &options);
+        Ok(c)
     }
 
     /// As [`from_env`](Self::from_env), reading variables through `lookup` (for tests and for
@@ -658,6 +668,7 @@ mod tests {
             jwks_unknown_kid_interval: _,
             jwks_timeout: _,
             jwks_max_bytes: _,
+            unknown_variables: _,
         } = JwtConfig::default();
     }
 }

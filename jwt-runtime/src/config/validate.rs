@@ -55,9 +55,22 @@ fn expiry(option: &str, value: Expiry) -> Result<(), ConfigError> {
 }
 
 /// Claims with a meaning of their own, which the identity claim must not replace.
-const RESERVED_CLAIMS: [&str; 9] = [
-    "iat", "nbf", "exp", "iss", "aud", "jti", "type", "fresh", "csrf",
+const RESERVED_CLAIMS: [&str; 10] = [
+    "iat",
+    "nbf",
+    "exp",
+    "iss",
+    "aud",
+    "jti",
+    "type",
+    "fresh",
+    "csrf",
+    crate::token::FAMILY_CLAIM,
 ];
+
+/// The longest `JWT_DECODE_LEEWAY`: a day. More accepts tokens long expired (a leeway near
+/// 2^64 seconds accepts `exp = 2`).
+pub(crate) const MAX_LEEWAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// The methods HTTP defines; `JWT_CSRF_METHODS` takes these only.
 const METHODS: [&str; 9] = [
@@ -88,7 +101,7 @@ fn csrf_methods(c: &JwtConfig) -> Result<(), ConfigError> {
 
 /// Warnings about a configuration that starts but is probably not what was meant.
 pub(crate) fn warnings(c: &JwtConfig) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = c.unknown_variables.clone();
     let uses_cookies = c.token_location.contains(&super::Location::Cookies);
     if uses_cookies
         && c.cookie_csrf_protect
@@ -112,9 +125,24 @@ fn jwks(c: &JwtConfig) -> Result<(), ConfigError> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(ConfigError::new(
                 "JWT_JWKS_URL",
-                format!("{url:?} is not an http:// or https:// URL"),
+                "must be an http:// or https:// URL (the scheme is not one of these)",
             ));
         }
+    }
+    if c.jwks_url.is_some() && c.secret_key.is_some() {
+        return Err(ConfigError::new(
+            "JWT_JWKS_URL",
+            "is set together with JWT_SECRET_KEY: tokens would be accepted both from the remote \
+             key set and signed with the shared secret, and this service could mint them; a \
+             verifier of another service's tokens sets JWT_JWKS_URL alone",
+        ));
+    }
+    if c.jwks_unknown_kid_interval.is_zero() {
+        return Err(ConfigError::new(
+            "JWT_JWKS_UNKNOWN_KID_INTERVAL",
+            "must be at least 1 second (with 0, every token naming an unknown kid makes a \
+             request to the key server)",
+        ));
     }
     if c.jwks_refresh_floor.is_zero() {
         return Err(ConfigError::new(
@@ -158,6 +186,17 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
                 format!("{l:?} is listed twice"),
             ));
         }
+    }
+    if c.decode_leeway > MAX_LEEWAY {
+        return Err(ConfigError::new(
+            "JWT_DECODE_LEEWAY",
+            format!(
+                "{} seconds accepts tokens long after they expired: at most {} (a day); a few \
+                 seconds cover clock skew",
+                c.decode_leeway.as_secs(),
+                MAX_LEEWAY.as_secs()
+            ),
+        ));
     }
     expiry("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires)?;
     expiry("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires)?;

@@ -15,7 +15,7 @@ use crate::jwk::{self, KidKey};
 use crate::token::decode::Unverified;
 use crate::token::{invalid, TokenError};
 
-use secret::{is_low_entropy, looks_like_public_key_material, min_secret_len};
+use secret::{is_example_secret, is_low_entropy, looks_like_public_key_material, min_secret_len};
 
 /// A verification-only key given to the builder.
 #[derive(Clone, Debug)]
@@ -181,6 +181,16 @@ pub(crate) fn build(
                         format!(
                             "is a short pattern repeated or has very few distinct characters, so \
                              it can be guessed: make a random one with `openssl rand -hex {min}`"
+                        ),
+                    ));
+                }
+                if is_example_secret(&s.0) {
+                    return Err(ConfigError::new(
+                        "JWT_SECRET_KEY",
+                        format!(
+                            "is made of well-known example secrets (such as \"secret\", \
+                             \"changeme\" or \"your-256-bit-secret\"), the first an attacker \
+                             tries: make a random one with `openssl rand -hex {min}`"
                         ),
                     ));
                 }

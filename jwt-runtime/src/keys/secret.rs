@@ -21,8 +21,9 @@ pub(super) fn looks_like_public_key_material(secret: &[u8]) -> bool {
         || is_base64_der(t)
 }
 
-/// A PEM body without its armour (`MIIBIjANBgkq…`): standard base64 of one DER `SEQUENCE`
-/// whose length is the whole input.
+/// A PEM body without its armour (`MIIBIjANBgkq…`), whole or cut short: standard base64 of a
+/// DER `SEQUENCE` whose declared length is the whole input or more (a truncated key is still
+/// key material, not a random secret).
 fn is_base64_der(t: &[u8]) -> bool {
     use base64::Engine;
     let compact: Vec<u8> = t
@@ -30,16 +31,67 @@ fn is_base64_der(t: &[u8]) -> bool {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&compact) else {
+    // Cut short, the text may end inside a 4-character group: decode the whole groups.
+    let whole = compact.len() - compact.len() % 4;
+    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&compact[..whole]) else {
         return false;
     };
-    let (len, header) = match der.as_slice() {
-        [0x30, n, ..] if *n < 0x80 => (usize::from(*n), 2),
-        [0x30, 0x81, n, ..] => (usize::from(*n), 3),
-        [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
-        _ => return false,
+    match der_sequence(&der) {
+        Some((len, header)) if header + len == der.len() && whole == compact.len() => true,
+        // A SEQUENCE that declares more than there is, opening with a nested SEQUENCE or an
+        // INTEGER as every key structure does (SPKI, PKCS#1, PKCS#8, SEC1), in a text long
+        // enough to be a key body (a key is hundreds of characters).
+        Some((len, header)) if header + len > der.len() && compact.len() >= 64 => {
+            matches!(der.get(header), Some(0x30 | 0x02))
+        }
+        _ => false,
+    }
+}
+
+/// A DER `SEQUENCE` header at the start of `der`: its declared length and the header's size.
+fn der_sequence(der: &[u8]) -> Option<(usize, usize)> {
+    match der {
+        [0x30, n, ..] if *n < 0x80 => Some((usize::from(*n), 2)),
+        [0x30, 0x81, n, ..] => Some((usize::from(*n), 3)),
+        [0x30, 0x82, hi, lo, ..] => Some((usize::from(*hi) << 8 | usize::from(*lo), 4)),
+        _ => None,
+    }
+}
+
+/// Secrets from examples, tutorials and default configurations: a secret made of these
+/// (repeated, joined, with a few characters added) is one an attacker tries first.
+const EXAMPLE_SECRETS: [&str; 16] = [
+    "your-256-bit-secret",
+    "your-384-bit-secret",
+    "your-512-bit-secret",
+    "super-secret",
+    "supersecret",
+    "secret-key",
+    "secretkey",
+    "jwt-secret",
+    "jwtsecret",
+    "mysecret",
+    "changeme",
+    "change-me",
+    "password",
+    "secret",
+    "default",
+    "example",
+];
+
+/// Whether `secret` is made of well-known example secrets, with separators and up to 4 other
+/// letters or digits.
+pub(super) fn is_example_secret(secret: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(secret) else {
+        return false;
     };
-    header + len == der.len()
+    let mut rest = text.to_ascii_lowercase();
+    let before = rest.len();
+    for word in EXAMPLE_SECRETS {
+        rest = rest.replace(word, "");
+    }
+    let left = rest.chars().filter(char::is_ascii_alphanumeric).count();
+    rest.len() < before && left <= 4
 }
 
 /// A secret that is a short pattern repeated (`aaaa…`, `passwordpassword…`) or made of very few
@@ -108,6 +160,38 @@ mod tests {
         assert!(!looks_like_public_key_material(
             b"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
         ));
+    }
+
+    #[test]
+    fn a_truncated_key_body_is_key_material() {
+        let body = spki_body();
+        for cut in [340, 200, 100, 64] {
+            assert!(
+                looks_like_public_key_material(&body.as_bytes()[..cut]),
+                "the first {cut} characters"
+            );
+        }
+        assert!(!looks_like_public_key_material(&body.as_bytes()[..40]));
+    }
+
+    #[test]
+    fn example_secrets_and_their_repetitions_are_refused() {
+        for s in [
+            "your-256-bit-secret".repeat(2),
+            "changeme".repeat(4) + "x",
+            "Secret".repeat(6),
+            "super-secret-jwt-secret-password".to_owned(),
+            "CHANGEME-changeme-CHANGEME-1234".to_owned(),
+        ] {
+            assert!(is_example_secret(s.as_bytes()), "{s}");
+        }
+        for s in [
+            "9f2c4e81a7d05b3c6e19f8a2d4b70c5e3a8f61d29b0e47c5f1a3d8e62b9c07f4",
+            "a-very-long-secret-of-at-least-32-bytes!",
+            "interop-test-secret-0123456789-abcdef",
+        ] {
+            assert!(!is_example_secret(s.as_bytes()), "{s}");
+        }
     }
 
     #[test]

@@ -163,12 +163,16 @@ impl JwtManager {
         })
     }
 
-    /// Revokes every token of a login family, for as long as any of them may live.
+    /// Revokes every token of a login family, for as long as any of them may be accepted:
+    /// the longest lifetime plus `JWT_DECODE_LEEWAY`, as a single revocation lasts.
     pub(crate) async fn revoke_family(&self, family: &str) -> Result<(), JwtError> {
         let store = self.store()?;
         let c = &self.0.config;
         let longest = match (c.access_token_expires, c.refresh_token_expires) {
-            (Expiry::After(a), Expiry::After(r)) => Some(a.max(r)).filter(|d| *d <= LONGEST_TTL),
+            (Expiry::After(a), Expiry::After(r)) => a
+                .max(r)
+                .checked_add(c.decode_leeway)
+                .filter(|d| *d <= LONGEST_TTL),
             _ => None,
         };
         bounded(store.revoke(&family_key(family), longest))

@@ -299,9 +299,12 @@ macro_rules! json_view {
             }
         }
 
+        /// The members in the token's own order (as flask-jwt-extended's `get_jwt()` dict
+        /// has them), defaults last. Serialize this type itself to keep the order:
+        /// `serde_json::Map` (and so `json!`) sorts members by name.
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                self.as_map().serialize(s)
+                s.collect_map(self.0.members.iter())
             }
         }
 

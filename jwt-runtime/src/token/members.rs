@@ -7,8 +7,10 @@
 //! parser would refuse can reach a handler.
 //!
 //! The members a caller names (the registered claims, or `alg`/`kid`/`typ`/`crit`) land in
-//! fixed slots, read without a map lookup; every other member goes to one map. Verification
-//! and `get_jwt()` read this same model: there is no second parser.
+//! fixed slots, read without a map lookup; every other member goes to one list. The order the
+//! members came in is kept (no allocation for it), so that `get_jwt()` lists them as the
+//! token has them, as flask-jwt-extended does. Verification and `get_jwt()` read this same
+//! model: there is no second parser.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -24,18 +26,28 @@ pub(crate) struct Schema<const N: usize> {
     pub(crate) index: fn(&str) -> Option<usize>,
 }
 
-/// A JSON object split into named slots and the other members.
+/// A JSON object split into named slots and the other members, in the order they came.
 #[derive(Clone, Debug)]
 pub(crate) struct Members<const N: usize> {
     schema: &'static Schema<N>,
     slots: [Option<Value>; N],
-    extra: Map<String, Value>,
+    /// The other members, in order.
+    extra: Vec<(String, Value)>,
+    /// The slots in the order they were given: each slot's index, and how many other members
+    /// came before it. Slots filled later (defaults) are not in it: they follow the rest.
+    order: [(u8, u32); N],
+    placed: u8,
 }
 
-/// Equal members, whatever the schema's address.
+/// Equal members (whatever their order, and the schema's address).
 impl<const N: usize> PartialEq for Members<N> {
     fn eq(&self, other: &Self) -> bool {
-        self.slots == other.slots && self.extra == other.extra
+        self.slots == other.slots
+            && self.extra.len() == other.extra.len()
+            && self
+                .extra
+                .iter()
+                .all(|(k, v)| other.extra_value(k) == Some(v))
     }
 }
 
@@ -45,22 +57,35 @@ impl<const N: usize> Members<N> {
         Members {
             schema,
             slots: std::array::from_fn(|_| None),
-            extra: Map::new(),
+            extra: Vec::new(),
+            order: [(0, 0); N],
+            placed: 0,
         }
     }
 
-    /// The members of a JSON object built in code.
+    /// The members of a JSON object built in code, in the map's order.
     pub(crate) fn from_map(schema: &'static Schema<N>, map: Map<String, Value>) -> Self {
         let mut members = Members::empty(schema);
         for (name, value) in map {
             match members.index(&name) {
-                Some(i) => members.slots[i] = Some(value),
-                None => {
-                    members.extra.insert(name, value);
-                }
+                Some(i) => members.place(i, value),
+                None => members.extra.push((name, value)),
             }
         }
         members
+    }
+
+    /// Fills the empty slot `i`, in order after the members so far.
+    fn place(&mut self, i: usize, value: Value) {
+        self.slots[i] = Some(value);
+        let before = u32::try_from(self.extra.len()).unwrap_or(u32::MAX);
+        // `i < N` and a slot is placed once: `placed < N <= u8::MAX` (schemas are small).
+        self.order[usize::from(self.placed)] = (i as u8, before);
+        self.placed += 1;
+    }
+
+    fn extra_value(&self, name: &str) -> Option<&Value> {
+        self.extra.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -83,28 +108,75 @@ impl<const N: usize> Members<N> {
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         match self.index(name) {
             Some(i) => self.slot(i),
-            None => self.extra.get(name),
+            None => self.extra_value(name),
         }
     }
 
-    /// Every member: the slots in schema order, then the others.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        let slots = self.schema.names.iter().zip(&self.slots);
-        let slots = slots.filter_map(|(name, v)| v.as_ref().map(|v| (*name, v)));
-        slots.chain(self.extra.iter().map(|(k, v)| (k.as_str(), v)))
+    /// Every member, in the order it came; slots filled later (defaults) last.
+    pub(crate) fn iter(&self) -> InOrder<'_, N> {
+        InOrder {
+            members: self,
+            next_placed: 0,
+            next_extra: 0,
+            next_default: 0,
+        }
     }
 
     /// Every member, as one JSON object.
     pub(crate) fn to_map(&self) -> Map<String, Value> {
-        let mut map = self.extra.clone();
-        for (name, slot) in self.schema.names.iter().zip(&self.slots) {
-            if let Some(v) = slot {
-                map.insert((*name).to_owned(), v.clone());
-            }
-        }
-        map
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.clone()))
+            .collect()
     }
 
+    fn is_placed(&self, i: usize) -> bool {
+        self.order[..usize::from(self.placed)]
+            .iter()
+            .any(|(p, _)| usize::from(*p) == i)
+    }
+}
+
+/// The members of a [`Members`] in order, without allocating.
+pub(crate) struct InOrder<'a, const N: usize> {
+    members: &'a Members<N>,
+    next_placed: usize,
+    next_extra: usize,
+    next_default: usize,
+}
+
+impl<'a, const N: usize> Iterator for InOrder<'a, N> {
+    type Item = (&'a str, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let m = self.members;
+        let extra = |i: usize| m.extra.get(i).map(|(k, v)| (k.as_str(), v));
+        while let Some(&(slot, before)) = m.order[..usize::from(m.placed)].get(self.next_placed) {
+            if self.next_extra < before as usize {
+                self.next_extra += 1;
+                return extra(self.next_extra - 1);
+            }
+            self.next_placed += 1;
+            let slot = usize::from(slot);
+            if let Some(v) = &m.slots[slot] {
+                return Some((m.schema.names[slot], v));
+            }
+        }
+        if let Some(e) = extra(self.next_extra) {
+            self.next_extra += 1;
+            return Some(e);
+        }
+        while self.next_default < N {
+            let i = self.next_default;
+            self.next_default += 1;
+            if let (Some(v), false) = (&m.slots[i], m.is_placed(i)) {
+                return Some((m.schema.names[i], v));
+            }
+        }
+        None
+    }
+}
+
+impl<const N: usize> Members<N> {
     /// Parses `json`: a JSON object with unique member names and nothing after it.
     pub(crate) fn parse(schema: &'static Schema<N>, json: &[u8]) -> Result<Self, ObjectError> {
         let mut de = serde_json::Deserializer::from_slice(json);
@@ -164,13 +236,14 @@ impl<'de, const N: usize> Visitor<'de> for Strict<N> {
             let duplicate = match members.index(&name) {
                 Some(i) if members.slots[i].is_some() => true,
                 Some(i) => {
-                    members.slots[i] = Some(access.next_value()?);
+                    let value = access.next_value()?;
+                    members.place(i, value);
                     false
                 }
-                None if members.extra.contains_key(&*name) => true,
+                None if members.extra_value(&name).is_some() => true,
                 None => {
                     let value = access.next_value()?;
-                    members.extra.insert(name.into_owned(), value);
+                    members.extra.push((name.into_owned(), value));
                     continue;
                 }
             };
@@ -238,6 +311,21 @@ mod tests {
         );
         let again = Members::from_map(&NAMES, m.to_map());
         assert!(again == m);
+    }
+
+    #[test]
+    fn members_keep_their_order() {
+        let m = parse(r#"{"z":0,"b":"s","y":1,"x":2,"a":1}"#).unwrap();
+        let names: Vec<&str> = m.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["z", "b", "y", "x", "a"]);
+        let mut d = parse(r#"{"y":1,"a":1}"#).unwrap();
+        d.default_slot(1, || Value::from("default"));
+        let names: Vec<&str> = d.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            names,
+            ["y", "a", "b"],
+            "a default follows the given members"
+        );
     }
 
     #[test]
