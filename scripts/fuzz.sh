@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
-targets=${FUZZ_TARGETS:-"decode locations csrf_form env_config"}
+targets=${FUZZ_TARGETS:-"decode locations csrf_form env_config jwk_set"}
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "==> installing cargo-fuzz"
   cargo install cargo-fuzz --locked --quiet

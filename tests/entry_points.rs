@@ -361,3 +361,71 @@ async fn a_route_keeps_its_locations_under_a_layer_with_others() {
     .await;
     assert_eq!(status_json(&r), (200, json!({ "identity": "alice" })));
 }
+
+// `CurrentUser` takes whatever token the route accepted: a refresh route's too.
+
+#[jwt_required(refresh)]
+async fn refresh_user(CurrentUser(user): CurrentUser<String>) -> Json<Value> {
+    Json(json!({ "user": *user }))
+}
+
+#[tokio::test]
+async fn current_user_on_a_refresh_route() {
+    init();
+    let jwt = manager();
+    let app: Router = Router::new()
+        .route("/refresh", axum::routing::post(refresh_user))
+        .with_state(state(&jwt));
+    let refresh = jwt.create_refresh_token("alice").unwrap();
+    let r = common::request(
+        &app,
+        "POST",
+        "/refresh",
+        &[("Authorization", &bearer(&refresh))],
+        None,
+    )
+    .await;
+    assert_eq!(status_json(&r), (200, json!({ "user": "alice" })));
+}
+
+// Another manager's verification is never taken as this manager's.
+
+#[tokio::test]
+async fn a_verification_by_another_manager_is_not_reused() {
+    init();
+    let users = manager();
+    let admins = builder(axum_jwt_extended::JwtConfig::with_secret(
+        common::LONG_SECRET,
+    ))
+    .0
+    .build()
+    .unwrap();
+    let admin_routes = Router::new()
+        .route("/admin/guarded", get(guarded))
+        .route("/admin/layered", get(layered))
+        .route_layer(admins.layer())
+        .with_state(admins.clone());
+    let app: Router = Router::new()
+        .merge(admin_routes)
+        .layer(users.layer().optional());
+    let user_token = users.create_access_token("mallory").unwrap();
+    let auth = bearer(&user_token);
+    for path in ["/admin/guarded", "/admin/layered"] {
+        let r = get_req(&app, path, &[("Authorization", &auth)]).await;
+        assert_eq!(
+            status_json(&r),
+            (422, msg("Signature verification failed")),
+            "{path}"
+        );
+    }
+    let admin_token = admins.create_access_token("root").unwrap();
+    let r = get_req(
+        &app,
+        "/admin/guarded",
+        &[("Authorization", &bearer(&admin_token))],
+    )
+    .await;
+    // The outer (users') optional layer refuses a token it cannot verify before the admin
+    // routes see it: each manager judges tokens by its own keys.
+    assert_eq!(status_json(&r), (422, msg("Signature verification failed")));
+}

@@ -41,12 +41,48 @@ fn hash_password(password: &str) -> String {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    use argon2::password_hash::PasswordHash;
+    use subtle::ConstantTimeEq;
+
+    thread_local! {
+        /// argon2's memory, kept by each hashing thread and reused: one 19 MiB buffer per
+        /// thread, never one per attempt (the allocator keeps freed ones for good).
+        static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        argon2::Params::try_from(&parsed),
+        argon2::Algorithm::try_from(parsed.algorithm),
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| argon2::Version::try_from(v).ok())
+        .unwrap_or_default();
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let blocks = params.block_count();
+    let hasher = argon2::Argon2::new(algorithm, version, params);
+    let hashed = BLOCKS.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        memory.resize(blocks, argon2::Block::default());
+        hasher.hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut out,
+            &mut memory[..blocks],
+        )
+    });
+    hashed.is_ok() && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 fn make_user(username: &str, password: &str, roles: &[&str]) -> User {
@@ -303,9 +339,59 @@ mod db {
     }
 }
 
-/// At most this many password checks run at once, each on the blocking pool: a flood of
-/// logins waits its turn instead of stalling the async workers that serve every other route.
+/// At most this many password checks run at once, on as many threads of their own: a flood of
+/// logins waits its turn instead of stalling the async workers that serve every other route,
+/// and only these threads ever hold argon2's 19 MiB buffers, so the memory the allocator keeps
+/// for them is bounded (on the blocking pool, every thread that once hashed kept its own).
 const CONCURRENT_HASHES: usize = 2;
+
+/// The password-hashing threads: [`CONCURRENT_HASHES`] of them, fed one job at a time each
+/// (the semaphore in front keeps the queue empty).
+#[derive(Clone)]
+struct Hashers {
+    permits: Arc<tokio::sync::Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
+}
+
+impl Hashers {
+    fn start() -> Hashers {
+        let (jobs, queue) =
+            std::sync::mpsc::sync_channel::<Box<dyn FnOnce() + Send>>(CONCURRENT_HASHES);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..CONCURRENT_HASHES {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("password-hash-{i}"))
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                })
+                .expect("start a password-hashing thread");
+        }
+        Hashers {
+            permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+            jobs,
+        }
+    }
+
+    /// Runs `f` on a hashing thread, waiting for a free one.
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let _permit = self.permits.acquire().await.ok()?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .ok()?;
+        rx.await.ok()
+    }
+}
 
 /// Checks a password (argon2id, on the blocking pool); unknown users cost the same as known
 /// ones.
@@ -316,14 +402,13 @@ async fn authenticate(
     password: String,
 ) -> Result<Option<User>, String> {
     let user = app.users.find(username).await?;
-    let Ok(_permit) = app.hashing.acquire().await else {
-        return Ok(None);
-    };
     let hash = match &user {
         Some(u) => u.password_hash.clone(),
         None => app.dummy_hash.clone(),
     };
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    let ok = app
+        .hashing
+        .run(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
     Ok(user.filter(|_| ok))
@@ -335,8 +420,8 @@ async fn authenticate(
 struct AppState {
     jwt: JwtManager,
     users: UserStore,
-    /// Limits the password checks running at once.
-    hashing: Arc<tokio::sync::Semaphore>,
+    /// The password-hashing threads.
+    hashing: Hashers,
     /// Checked against for unknown users, so that they cost what a known user costs.
     dummy_hash: String,
     /// Proof, checked at start-up, that the user lookup loader returns `User`.
@@ -381,6 +466,9 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for DemoJson<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(DemoJson(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(state.error(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))
+            }
             Err(rejection) => {
                 let msg = match rejection {
                     JsonRejection::MissingJsonContentType(_) => {
@@ -935,7 +1023,10 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
         .route_layer(state.jwt.layer().exempt("/api/open"));
     let router = Router::new()
         .route("/health", get(health))
-        .route("/login", post(login))
+        .route(
+            "/login",
+            post(login).layer(middleware::from_fn(small_body::<LOGIN_BODY_LIMIT>)),
+        )
         .route("/protected", get(protected))
         .route("/optional", get(optional))
         .route("/fresh", get(fresh))
@@ -957,6 +1048,33 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
     router
         .layer(middleware::from_fn(answer_options))
         .with_state(state)
+}
+
+/// The largest `/login` body: a username and a password fit in far less.
+const LOGIN_BODY_LIMIT: usize = 4096;
+
+/// A route's body limit: a declared length over `MAX` is 413 at once, nothing read; a body
+/// that declares none is cut at `MAX` (413 from the extractor).
+async fn small_body<const MAX: usize>(
+    req: Request,
+    next: middleware::Next,
+) -> Result<Response, Response> {
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX as u64) {
+        let msg = format!("Request body is larger than {MAX} bytes");
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(serde_json::json!({ "msg": msg })),
+        )
+            .into_response());
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, MAX));
+    Ok(next.run(Request::from_parts(parts, body)).await)
 }
 
 /// What the demo takes from its environment beside `JWT_*`.
@@ -1081,7 +1199,7 @@ fn assemble(jwt: JwtManager, users: UserStore, options: &Options) -> Result<Rout
         jwt,
         users,
         user_lookup,
-        hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+        hashing: Hashers::start(),
         dummy_hash: hash_password("not a password of anyone"),
         rotate_refresh: options.rotate_refresh,
     };
@@ -1110,6 +1228,10 @@ impl Default for Timeouts {
 /// that stalls in its request head is dropped, one that stalls in its body gets an error
 /// answer instead of holding the connection. Stops accepting when `shutdown` completes, and
 /// lets the requests in flight finish (10 s at most).
+/// The connections the demo serves at once: each holds little (a header read with a
+/// timeout, a body within its route's limit), so this bounds what a flood can hold.
+const MAX_CONNECTIONS: usize = 256;
+
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
@@ -1130,7 +1252,16 @@ pub async fn serve(
         .header_read_timeout(timeouts.header_read);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // At most this many connections are served at once; the next waits in the listen backlog.
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&connections).acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(conn) => conn,
@@ -1152,6 +1283,7 @@ pub async fn serve(
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {
             let _ = conn.await;
+            drop(permit);
         });
     }
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;

@@ -64,6 +64,12 @@ impl JwtContext {
         self.revocation_checked
     }
 
+    /// Whether `manager` made this verification (another manager's keys, blocklist and
+    /// loaders are not this one's).
+    pub(crate) fn made_by(&self, manager: &JwtManager) -> bool {
+        Arc::ptr_eq(&self.manager.0, &manager.0)
+    }
+
     pub(crate) fn anonymous(manager: &JwtManager) -> Self {
         JwtContext {
             header: JwtHeader::default(),
@@ -239,15 +245,32 @@ pub fn current_user<U: Send + Sync + 'static>() -> Result<Option<Arc<U>>, NoJwtC
 }
 
 /// Where a layer outside the verification (the implicit refresh layer) finds the context of
-/// a request verified under it: it puts an empty slot in the request, the verification fills
-/// it.
+/// a request verified under it: it puts an empty slot in the request, the verifications fill
+/// it (the last verified token wins; an anonymous context never replaces a verified one).
 #[derive(Clone, Default)]
-pub(crate) struct Seen(pub(crate) Arc<std::sync::OnceLock<Arc<JwtContext>>>);
+pub(crate) struct Seen(Arc<std::sync::Mutex<Option<Arc<JwtContext>>>>);
 
-/// Makes a verified context available to later extractors (and to a [`Seen`] slot).
+impl Seen {
+    /// The context the request ended with.
+    pub(crate) fn get(&self) -> Option<Arc<JwtContext>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// Makes a context available to later extractors (and to a [`Seen`] slot). An anonymous one
+/// (an optional route without a token) never replaces a verified one.
 pub(crate) fn publish(extensions: &mut axum::http::Extensions, ctx: &Arc<JwtContext>) {
+    let verified_already = extensions
+        .get::<Arc<JwtContext>>()
+        .is_some_and(|c| !c.is_anonymous());
+    if ctx.is_anonymous() && verified_already {
+        return;
+    }
     if let Some(seen) = extensions.get::<Seen>() {
-        let _ = seen.0.set(Arc::clone(ctx));
+        let mut slot = seen.0.lock().unwrap_or_else(|p| p.into_inner());
+        if !(ctx.is_anonymous() && slot.as_ref().is_some_and(|c| !c.is_anonymous())) {
+            *slot = Some(Arc::clone(ctx));
+        }
     }
     extensions.insert(Arc::clone(ctx));
 }

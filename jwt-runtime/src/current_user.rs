@@ -131,7 +131,7 @@ where
         // Verified as a plain `#[jwt_required]` would (or that verification reused), so a
         // missing token gets its usual 401.
         let spec = default_spec();
-        let entered = enter(&manager, parts, &spec, Entry::EXTRACTOR, |_| None);
+        let entered = enter(&manager, parts, &spec, Entry::CURRENT_USER, |_| None);
         let Some(ctx) = entered.await?.token() else {
             return Err(reject(&manager, parts, no_token()));
         };
@@ -193,7 +193,7 @@ where
         let manager = state.jwt_manager();
         let mut spec = default_spec();
         spec.optional = true;
-        let entered = enter(&manager, parts, &spec, Entry::EXTRACTOR, |_| None).await?;
+        let entered = enter(&manager, parts, &spec, Entry::CURRENT_USER, |_| None).await?;
         Ok(entered
             .token()
             .and_then(|ctx| ctx.user.clone())

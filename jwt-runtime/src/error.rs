@@ -56,6 +56,9 @@ pub enum ErrorKind {
     StoreUnavailable(String),
     /// The request body was larger than the JSON location's limit (413).
     PayloadTooLarge(String),
+    /// The bodies being read for the JSON location already hold their whole budget
+    /// (`json_body_budget`): refused at once, nothing read (503, `Retry-After: 1`).
+    Busy(String),
     /// The request body could not be used at all (400), e.g. a JSON body that is not an object.
     BadRequest(String),
     /// The body that verification needed did not arrive within `body_read_timeout` (408).
@@ -182,7 +185,7 @@ impl JwtError {
             ErrorKind::UserClaimsVerification(_) | ErrorKind::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
-            ErrorKind::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::StoreUnavailable(_) | ErrorKind::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             // A mistake of the application (Flask raises TypeError: a 500), never the client's.
             ErrorKind::Encode(_) | ErrorKind::NoContext(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -204,6 +207,7 @@ impl JwtError {
             | ErrorKind::ClaimsType(m)
             | ErrorKind::StoreUnavailable(m)
             | ErrorKind::PayloadTooLarge(m)
+            | ErrorKind::Busy(m)
             | ErrorKind::BadRequest(m)
             | ErrorKind::RequestTimeout(m)
             | ErrorKind::NoContext(m)

@@ -13,15 +13,22 @@ use crate::error::JwtError;
 const TARGET: &str = "axum_jwt_extended";
 
 /// A value that came from a request (or names one), safe for one log line: control
-/// characters (a newline, an ANSI escape) are written escaped (`\n`, `\u{1b}`), so no input
-/// can forge a line or colour a terminal.
+/// characters (a newline, an ANSI escape), line and paragraph separators and bidirectional
+/// overrides are written escaped (`\n`, `\u{1b}`, `\u{2028}`), so no input can forge a line,
+/// colour a terminal or reorder what a reader sees.
 pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.chars().any(char::is_control) {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+    if !value.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
-        if c.is_control() {
+        if unsafe_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -122,5 +129,6 @@ mod tests {
         assert_eq!(escaped("x\nFAKE LINE"), "x\\nFAKE LINE");
         assert_eq!(escaped("\u{1b}[31mred\r"), "\\u{1b}[31mred\\r");
         assert_eq!(escaped("tab\there"), "tab\\there");
+        assert_eq!(escaped("a\u{2028}b\u{202e}c"), "a\\u{2028}b\\u{202e}c");
     }
 }

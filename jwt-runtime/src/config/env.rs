@@ -140,10 +140,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn read(get: impl Fn(&'static str) -> Option<String>) -> Result<JwtConfig, ConfigError> {
     let mut c = JwtConfig::default();
 
+    let jwks_url = get("JWT_JWKS_URL").and_then(non_empty);
     if let Some(v) = get("JWT_SECRET_KEY").and_then(non_empty) {
         c.secret_key = Some(v.into());
-    } else if let Some(v) = get("SECRET_KEY").and_then(non_empty) {
-        c.secret_key = Some(v.into());
+    } else if jwks_url.is_none() {
+        // Flask's fallback; not for a verifier of another service's tokens, where an
+        // unrelated `SECRET_KEY` (a web framework's) would make it accept tokens signed with it.
+        if let Some(v) = get("SECRET_KEY").and_then(non_empty) {
+            c.secret_key = Some(v.into());
+        }
     }
     if let Some(v) = get("JWT_PRIVATE_KEY").and_then(non_empty) {
         c.private_key = Some(v.into());
@@ -159,7 +164,7 @@ fn read(get: impl Fn(&'static str) -> Option<String>) -> Result<JwtConfig, Confi
             )
         })?;
     }
-    if let Some(v) = get("JWT_JWKS_URL").and_then(non_empty) {
+    if let Some(v) = jwks_url {
         c.jwks_url = Some(v);
     }
     let seconds: [(&'static str, &mut Duration); 6] = [

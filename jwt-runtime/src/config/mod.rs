@@ -382,6 +382,10 @@ pub struct JwtConfig {
     /// Largest body read for the JSON location, in bytes (default 2 MiB, axum's default); larger
     /// is 413. Not a Flask option.
     pub json_body_limit: usize,
+    /// The bytes that the JSON location may buffer across all requests at once (default
+    /// 16 MiB): a body that would take more is refused at once with 503, nothing read, so
+    /// that stalled uploads cannot hold the process's memory. At least `json_body_limit`.
+    pub json_body_budget: usize,
     /// Longest wait for a body that verification must read (the JSON location, the CSRF form
     /// field), default 10 s; slower is 408. Not a Flask option.
     pub body_read_timeout: Duration,
@@ -465,6 +469,7 @@ impl Default for JwtConfig {
             refresh_json_key: "refresh_token".into(),
             max_token_length: 8 * 1024,
             json_body_limit: 2 * 1024 * 1024,
+            json_body_budget: 16 * 1024 * 1024,
             body_read_timeout: Duration::from_secs(10),
             www_authenticate: false,
             jwks_max_age: Duration::from_secs(300),
@@ -659,6 +664,7 @@ mod tests {
             refresh_json_key: _,
             max_token_length: _,
             json_body_limit: _,
+            json_body_budget: _,
             body_read_timeout: _,
             www_authenticate: _,
             jwks_max_age: _,

@@ -258,6 +258,16 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
         ));
     }
     jwks(c)?;
+    if c.json_body_budget < c.json_body_limit {
+        return Err(ConfigError::new(
+            "json_body_budget",
+            format!(
+                "is {} bytes, less than json_body_limit ({} bytes): a body of the limit could \
+                 never be read",
+                c.json_body_budget, c.json_body_limit
+            ),
+        ));
+    }
     if let Some(a) = &c.decode_audience {
         if a.is_empty() {
             return Err(ConfigError::new("JWT_DECODE_AUDIENCE", "cannot be empty"));

@@ -37,15 +37,40 @@ fn is_base64_der(t: &[u8]) -> bool {
         return false;
     };
     match der_sequence(&der) {
-        Some((len, header)) if header + len == der.len() && whole == compact.len() => true,
-        // A SEQUENCE that declares more than there is, opening with a nested SEQUENCE or an
-        // INTEGER as every key structure does (SPKI, PKCS#1, PKCS#8, SEC1), in a text long
-        // enough to be a key body (a key is hundreds of characters).
+        Some((len, header)) if header + len == der.len() && whole == compact.len() => {
+            opens_a_key(&der[header..])
+        }
+        // Cut short: a SEQUENCE that declares more than there is, in a text long enough to be
+        // a key body (a key is hundreds of characters).
         Some((len, header)) if header + len > der.len() && compact.len() >= 64 => {
-            matches!(der.get(header), Some(0x30 | 0x02))
+            opens_a_key(&der[header..])
         }
         _ => false,
     }
+}
+
+/// Whether the inside of a DER `SEQUENCE` opens as a key structure does: an SPKI's algorithm
+/// identifier (RSA, EC, Ed25519), a private key's version `0` (PKCS#1, PKCS#8, SEC1 `1`), or
+/// a PKCS#1 public modulus. Random bytes do this about once in 2^40.
+fn opens_a_key(inner: &[u8]) -> bool {
+    const OPENINGS: [&[u8]; 7] = [
+        // SPKI: SEQUENCE { OID rsaEncryption …
+        &[0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d],
+        // SPKI: SEQUENCE { OID id-ecPublicKey …
+        &[
+            0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+        ],
+        // SPKI: SEQUENCE { OID id-Ed25519 }
+        &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70],
+        // PKCS#1 / PKCS#8 private key: INTEGER 0
+        &[0x02, 0x01, 0x00],
+        // SEC1 EC private key: INTEGER 1, OCTET STRING
+        &[0x02, 0x01, 0x01, 0x04],
+        // PKCS#1 public key: INTEGER modulus (long form)
+        &[0x02, 0x82],
+        &[0x02, 0x81],
+    ];
+    OPENINGS.iter().any(|o| inner.starts_with(o))
 }
 
 /// A DER `SEQUENCE` header at the start of `der`: its declared length and the header's size.
@@ -60,7 +85,9 @@ fn der_sequence(der: &[u8]) -> Option<(usize, usize)> {
 
 /// Secrets from examples, tutorials and default configurations: a secret made of these
 /// (repeated, joined, with a few characters added) is one an attacker tries first.
-const EXAMPLE_SECRETS: [&str; 16] = [
+const EXAMPLE_SECRETS: [&str; 18] = [
+    "secret_key",
+    "jwt_secret",
     "your-256-bit-secret",
     "your-384-bit-secret",
     "your-512-bit-secret",
@@ -150,6 +177,16 @@ mod tests {
         assert!(looks_like_public_key_material(
             br#"{"kty":"RSA","n":"u1SU","e":"AQAB"}"#
         ));
+    }
+
+    #[test]
+    fn random_base64_secrets_are_not_key_material() {
+        use base64::Engine;
+        // Random bytes whose base64 opens as a long DER SEQUENCE would: still a secret.
+        let mut bytes = vec![0x30u8, 0x82, 0x01, 0x22];
+        bytes.extend((0u8..60).map(|i| i.wrapping_mul(37).wrapping_add(11)));
+        let text = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        assert!(!looks_like_public_key_material(text.as_bytes()), "{text}");
     }
 
     #[test]

@@ -477,7 +477,13 @@ impl JwtManagerBuilder {
             .iter()
             .map(|m| m.to_ascii_uppercase())
             .collect();
+        let body_budget = Arc::new(tokio::sync::Semaphore::new(
+            config
+                .json_body_budget
+                .min(tokio::sync::Semaphore::MAX_PERMITS),
+        ));
         Ok(JwtManager(Arc::new(Inner {
+            body_budget,
             config,
             keys,
             clock: self.clock,

@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) csrf_methods_upper: Vec<String>,
     /// `JWT_HEADER_NAME`, parsed once.
     pub(crate) header_name: axum::http::HeaderName,
+    /// `json_body_budget`, in bytes: what the JSON location's body reads hold at once.
+    pub(crate) body_budget: Arc<tokio::sync::Semaphore>,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.

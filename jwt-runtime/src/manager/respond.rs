@@ -45,6 +45,12 @@ impl JwtManager {
             Some(r) => r,
             None => {
                 let mut response = json_message(err.status(), key, &err.message());
+                if let ErrorKind::Busy(_) = err.kind() {
+                    response.headers_mut().insert(
+                        axum::http::header::RETRY_AFTER,
+                        HeaderValue::from_static("1"),
+                    );
+                }
                 if self.0.config.www_authenticate {
                     if let Some(value) = www_authenticate(err.kind()) {
                         response

@@ -36,9 +36,10 @@ pub(crate) async fn resume_with_body(
     Ok((ctx, body))
 }
 
-/// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once,
-/// the read stops at the limit (413) and at `body_read_timeout` (408), and a broken body is
-/// 400.
+/// Reads the body for the pipeline: a declared length over `json_body_limit` is 413 at once;
+/// a body that would take more of `json_body_budget` than is left (its declared length, or
+/// the whole limit when it declares none) is 503 at once; the read stops at the limit (413)
+/// and at `body_read_timeout` (408), and a broken body is 400.
 async fn read_body(manager: &JwtManager, parts: &Parts, body: Body) -> Result<Bytes, JwtError> {
     let c = manager.config();
     let limit = c.json_body_limit;
@@ -55,6 +56,13 @@ async fn read_body(manager: &JwtManager, parts: &Parts, body: Body) -> Result<By
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
+    let reserve = declared.map_or(limit, |n| n as usize).max(1);
+    let permits = u32::try_from(reserve).unwrap_or(u32::MAX);
+    let Ok(_reserved) = manager.0.body_budget.try_acquire_many(permits) else {
+        return Err(JwtError::new(ErrorKind::Busy(
+            "Too many request bodies are being read: try again shortly".into(),
+        )));
+    };
     let read = Limited::new(body, limit).collect();
     match tokio::time::timeout(body_timeout(c.body_read_timeout), read).await {
         Err(_) => Err(JwtError::new(ErrorKind::RequestTimeout(

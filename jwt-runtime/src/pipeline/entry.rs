@@ -7,10 +7,12 @@
 //!  (Entry)      reuse: type and freshness only                  parts phase, or Pending
 //! ```
 //!
-//! A request verified once (by the router layer, or an earlier extractor) is not verified
-//! again when that verification covers the route: the token came from one of the route's
-//! locations, and its revocation was checked unless the route skips that. Otherwise the route
-//! verifies with its own requirements.
+//! A request verified once (by the router layer, a guard, or an earlier extractor) is not
+//! verified again when the entry takes that verification as its own ([`Reuse`]): a route's
+//! guard or layer when it covers the route (the same manager, one of the route's locations,
+//! its revocation checked unless the route skips that); the claims extractors and
+//! `CurrentUser` whenever the same manager verified a token. Otherwise the entry verifies with
+//! its own requirements.
 
 use std::sync::Arc;
 
@@ -28,6 +30,20 @@ use crate::manager::JwtManager;
 use crate::rejection::JwtRejection;
 use crate::token::Claims;
 
+/// Which verification already made a way into a request takes as its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reuse {
+    /// One that covers the route's requirements (its locations, its revocation check), type
+    /// and freshness checked again: a route's own guard, the router layer.
+    Covering,
+    /// Any token this manager verified, type and freshness checked again: the claims
+    /// extractors, which take the route's token as the guard or layer verified it.
+    Rechecked,
+    /// Any token this manager verified, as it is: `CurrentUser`, the user of whatever token
+    /// the route accepted (a refresh route's too).
+    AsIs,
+}
+
 /// What legitimately differs between the ways into a request.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
@@ -39,6 +55,8 @@ pub(crate) struct Entry {
     /// [`JwtBody`](crate::JwtBody), the router layer). Without it, a body location counts as
     /// empty.
     pub(crate) may_read_body: bool,
+    /// Which verification already made it takes as its own.
+    pub(crate) reuse: Reuse,
 }
 
 impl Entry {
@@ -48,6 +66,7 @@ impl Entry {
         Entry {
             options_pass: true,
             may_read_body: with_body,
+            reuse: Reuse::Covering,
         }
     }
 
@@ -55,12 +74,20 @@ impl Entry {
     pub(crate) const LAYER: Entry = Entry {
         options_pass: true,
         may_read_body: true,
+        reuse: Reuse::Covering,
     };
 
-    /// The claims extractors and `CurrentUser`: parts only, every method verified.
+    /// The claims extractors: parts only, every method verified.
     pub(crate) const EXTRACTOR: Entry = Entry {
         options_pass: false,
         may_read_body: false,
+        reuse: Reuse::Rechecked,
+    };
+
+    /// `CurrentUser`: as the extractors, taking the route's verified token as it is.
+    pub(crate) const CURRENT_USER: Entry = Entry {
+        reuse: Reuse::AsIs,
+        ..Entry::EXTRACTOR
     };
 }
 
@@ -107,9 +134,15 @@ pub(crate) async fn enter(
         return Ok(Entered::Passed);
     }
     if let Some(ctx) = parts.extensions.get::<Arc<JwtContext>>() {
-        if covers(manager, spec, ctx) {
+        let reused = match entry.reuse {
+            Reuse::Covering => covers(manager, spec, ctx),
+            Reuse::Rechecked | Reuse::AsIs => !ctx.is_anonymous() && ctx.made_by(manager),
+        };
+        if reused {
             let ctx = Arc::clone(ctx);
-            recheck(manager, spec, &ctx).map_err(|e| reject(manager, parts, e))?;
+            if entry.reuse != Reuse::AsIs {
+                recheck(manager, spec, &ctx).map_err(|e| reject(manager, parts, e))?;
+            }
             run_check(manager, parts, &ctx, check).await?;
             return Ok(Entered::Verified(ctx));
         }

@@ -266,13 +266,15 @@ fn parts_of(header: &JwtHeader, claims: &Claims) -> Box<TokenParts> {
 }
 
 /// Whether a verification already made (`ctx`) holds for a route with `spec` as well: a token
-/// (not anonymous) from one of the route's locations, its revocation checked unless the route
-/// skips that. Type and freshness are the route's own to check again ([`recheck`]).
+/// (not anonymous) verified by this same manager, from one of the route's locations, its
+/// revocation checked unless the route skips that. Type and freshness are the route's own to
+/// check again ([`recheck`]).
 pub(crate) fn covers(manager: &JwtManager, spec: &Spec, ctx: &JwtContext) -> bool {
     let Some(location) = ctx.location() else {
         return false;
     };
-    (ctx.revocation_checked() || spec.skip_revocation_check)
+    ctx.made_by(manager)
+        && (ctx.revocation_checked() || spec.skip_revocation_check)
         && spec.locations(manager).contains(&location)
 }
 

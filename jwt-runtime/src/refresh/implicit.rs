@@ -120,8 +120,8 @@ impl Around for ImplicitRefreshLayer {
         {
             return response;
         }
-        if let Some(ctx) = seen.0.get() {
-            if let Some(cookies) = refreshed(manager, ctx, self.window).await {
+        if let Some(ctx) = seen.get() {
+            if let Some(cookies) = refreshed(manager, &ctx, self.window).await {
                 cookies.append_to(response.headers_mut());
             }
         }

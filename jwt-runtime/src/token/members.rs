@@ -232,6 +232,9 @@ impl<'de, const N: usize> Visitor<'de> for Strict<N> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members<N>, A::Error> {
         let mut members = Members::empty(self.0);
+        // Past a few other members, their names go in a set too, so that a hostile object
+        // with hundreds of members costs linear time, not quadratic.
+        let mut names: Option<std::collections::HashSet<String>> = None;
         while let Some(Name(name)) = access.next_key()? {
             let duplicate = match members.index(&name) {
                 Some(i) if members.slots[i].is_some() => true,
@@ -240,11 +243,26 @@ impl<'de, const N: usize> Visitor<'de> for Strict<N> {
                     members.place(i, value);
                     false
                 }
-                None if members.extra_value(&name).is_some() => true,
                 None => {
-                    let value = access.next_value()?;
-                    members.extra.push((name.into_owned(), value));
-                    continue;
+                    let seen = match &mut names {
+                        Some(set) => !set.insert(name.to_string()),
+                        None => {
+                            let seen = members.extra_value(&name).is_some();
+                            if !seen && members.extra.len() >= SCAN_UP_TO {
+                                let mut set: std::collections::HashSet<String> =
+                                    members.extra.iter().map(|(k, _)| k.clone()).collect();
+                                set.insert(name.to_string());
+                                names = Some(set);
+                            }
+                            seen
+                        }
+                    };
+                    if !seen {
+                        let value = access.next_value()?;
+                        members.extra.push((name.into_owned(), value));
+                        continue;
+                    }
+                    true
                 }
             };
             if duplicate {
@@ -256,6 +274,9 @@ impl<'de, const N: usize> Visitor<'de> for Strict<N> {
 }
 
 const DUPLICATE: &str = "duplicate member name";
+
+/// Up to this many other members, a duplicate is found by scanning them (no allocation).
+const SCAN_UP_TO: usize = 16;
 
 /// Why a segment is not a strict JSON object, in Python's words where they exist.
 #[derive(Debug, PartialEq)]
@@ -311,6 +332,22 @@ mod tests {
         );
         let again = Members::from_map(&NAMES, m.to_map());
         assert!(again == m);
+    }
+
+    #[test]
+    fn many_members_are_checked_for_duplicates_in_linear_time() {
+        let many: Vec<String> = (0..600).map(|i| format!("\"m{i}\":0")).collect();
+        let ok = format!("{{{}}}", many.join(","));
+        let m = parse(&ok).unwrap();
+        assert_eq!(m.iter().count(), 600);
+        assert_eq!(m.iter().nth(599).map(|(k, _)| k), Some("m599"));
+        for dup in ["m3", "m17", "m599"] {
+            let bad = format!("{{{},\"{dup}\":1}}", many.join(","));
+            assert!(
+                matches!(parse(&bad), Err(ObjectError::Syntax(e)) if e.contains("duplicate")),
+                "{dup}"
+            );
+        }
     }
 
     #[test]
