@@ -219,7 +219,8 @@ fn bench_requests(rt: &tokio::runtime::Runtime, rounds: usize, iters: u32) {
 
 fn bench_minting(rounds: usize, iters: u32) {
     let jwt = manager(JwtConfig::with_secret(SECRET), false);
-    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
+    let key =
+        jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).expect("a non-empty secret");
     let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     let bare = || {
         let now = std::time::SystemTime::now()

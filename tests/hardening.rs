@@ -602,3 +602,48 @@ fn configurations_that_must_not_start() {
     assert_eq!(option, "JWT_SECRET_KEY");
     assert!(message.starts_with("looks like key material"), "{message}");
 }
+
+/// jsonwebtoken 12 refuses empty HMAC keys; our own HMAC path does too, for the keys a
+/// `decode_key_loader` returns at request time: a token is never verified with an empty key
+/// (which anyone can sign with).
+#[tokio::test]
+async fn an_empty_hmac_key_from_a_loader_verifies_nothing() {
+    use axum::routing::get;
+    use axum_jwt_extended::{jwt_required, Claims, JwtHeader, Key};
+
+    #[jwt_required]
+    async fn protected() -> &'static str {
+        "ok"
+    }
+    let jwt = JwtManager::builder(JwtConfig::with_secret(LONG_SECRET))
+        .decode_key_loader(|_h: &JwtHeader, _c: &Claims| Key::Secret("".into()))
+        .build()
+        .unwrap();
+    let app = axum::Router::new()
+        .route("/p", get(protected))
+        .with_state(jwt);
+    let now = NOW;
+    let forged = craft::raw(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &format!(
+            r#"{{"sub":"mallory","iat":{now},"nbf":{now},"exp":{},"jti":"j","type":"access","fresh":false}}"#,
+            now + 60
+        ),
+        b"",
+    );
+    let r = request(
+        &app,
+        "GET",
+        "/p",
+        &[("Authorization", &bearer(&forged))],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (
+            422,
+            json!({"msg": "The decode key does not fit the token's algorithm: an empty or invalid HMAC key"})
+        )
+    );
+}

@@ -314,7 +314,7 @@ async fn limits_and_refused_keys() {
         },
         &json!({"sub": "x", "iat": NOW, "nbf": NOW, "exp": NOW + 60, "type": "access",
                 "fresh": false, "jti": "j"}),
-        &jsonwebtoken::EncodingKey::from_secret(b"secret-secret-secret-secret-secret"),
+        &jsonwebtoken::EncodingKey::from_secret(b"secret-secret-secret-secret-secret").unwrap(),
     )
     .unwrap();
     assert_eq!(

@@ -249,7 +249,7 @@ async fn a_retired_key_verifies_by_kid_only() {
             ..Header::new(Algorithm::HS256)
         },
         &claims("x"),
-        &EncodingKey::from_secret(RSA_PUBLIC.as_bytes()),
+        &EncodingKey::from_secret(RSA_PUBLIC.as_bytes()).unwrap(),
     )
     .unwrap();
     assert_eq!(
@@ -358,7 +358,11 @@ async fn hmac_key_sets_with_explicit_kids() {
     assert_eq!(jwt.jwks(), json!({"keys": []}));
 
     let sign = |secret: &str, alg: Algorithm, kid: Option<&str>| {
-        foreign(alg, kid, &EncodingKey::from_secret(secret.as_bytes()))
+        foreign(
+            alg,
+            kid,
+            &EncodingKey::from_secret(secret.as_bytes()).unwrap(),
+        )
     };
     let cases = [
         (

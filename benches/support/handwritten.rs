@@ -29,8 +29,9 @@ struct FlaskClaims {
     nbf: u64,
 }
 
-static KEY: LazyLock<jsonwebtoken::DecodingKey> =
-    LazyLock::new(|| jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()));
+static KEY: LazyLock<jsonwebtoken::DecodingKey> = LazyLock::new(|| {
+    jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()).expect("a non-empty secret")
+});
 static VALIDATION: LazyLock<jsonwebtoken::Validation> = LazyLock::new(|| {
     let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
     v.leeway = 0;

@@ -71,7 +71,11 @@ pub(crate) enum HmacKey {
 
 impl HmacKey {
     fn new(alg: Algorithm, secret: &[u8]) -> Option<HmacKey> {
-        // `new_from_slice` accepts any key length for HMAC.
+        // `new_from_slice` accepts any key length for HMAC, the empty key too: refused here,
+        // as jsonwebtoken 12 refuses it (a key loader could return one at request time).
+        if secret.is_empty() {
+            return None;
+        }
         Some(match alg {
             Algorithm::HS256 => HmacKey::Hs256(Hmac::new_from_slice(secret).ok()?),
             Algorithm::HS384 => HmacKey::Hs384(Hmac::new_from_slice(secret).ok()?),
@@ -154,7 +158,7 @@ impl Signer {
         match (family(alg), key) {
             (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
                 .map(Signer::Hmac)
-                .ok_or_else(|| KeyError::new("invalid HMAC key")),
+                .ok_or_else(|| KeyError::new("an empty or invalid HMAC key")),
             (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
                 "{alg:?} needs a secret, not a PEM key"
             ))),
@@ -201,7 +205,7 @@ impl Verifier {
         match (family(alg), key) {
             (Family::Hmac, Key::Secret(s)) => HmacKey::new(alg, &s.0)
                 .map(Verifier::Hmac)
-                .ok_or_else(|| KeyError::new("invalid HMAC key")),
+                .ok_or_else(|| KeyError::new("an empty or invalid HMAC key")),
             (Family::Hmac, Key::Pem(_)) => Err(KeyError::new(format!(
                 "{alg:?} needs a secret, not a PEM key"
             ))),

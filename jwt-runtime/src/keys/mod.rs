@@ -397,16 +397,14 @@ fn self_test(keys: &Keys, fam: Family) -> Result<(), ConfigError> {
         }
     }
     // Exercise jsonwebtoken's provider once so a broken provider fails here, not in a request.
-    let probe = EncodingKey::from_secret(b"provider-self-test-key-0123456789abcdef");
-    let sig = jsonwebtoken::crypto::sign(msg, &probe, Algorithm::HS256)
-        .map_err(|e| ConfigError::new("JWT_ALGORITHM", format!("crypto provider failed: {e}")))?;
-    let ok = jsonwebtoken::crypto::verify(
-        &sig,
-        msg,
-        &DecodingKey::from_secret(b"provider-self-test-key-0123456789abcdef"),
-        Algorithm::HS256,
-    )
-    .unwrap_or(false);
+    let provider_failed = |e: jsonwebtoken::errors::Error| {
+        ConfigError::new("JWT_ALGORITHM", format!("crypto provider failed: {e}"))
+    };
+    const PROBE_KEY: &[u8] = b"provider-self-test-key-0123456789abcdef";
+    let probe = EncodingKey::from_secret(PROBE_KEY).map_err(provider_failed)?;
+    let sig = jsonwebtoken::crypto::sign(msg, &probe, Algorithm::HS256).map_err(provider_failed)?;
+    let verifying = DecodingKey::from_secret(PROBE_KEY).map_err(provider_failed)?;
+    let ok = jsonwebtoken::crypto::verify(&sig, msg, &verifying, Algorithm::HS256).unwrap_or(false);
     if !ok {
         return Err(ConfigError::new(
             "JWT_ALGORITHM",
