@@ -493,3 +493,41 @@ async fn claims_keep_the_tokens_order() {
     let replied = member_order(&r.text[start..]);
     assert_eq!(replied, token_order, "{}", r.text);
 }
+
+/// `/login` takes what a login needs: a declared `Content-Length` over 4 KiB is 413 at once
+/// (nothing read), and an undeclared body past 4 KiB is cut there (413 too), under
+/// `JWT_ERROR_MESSAGE_KEY` like every error of the demo.
+#[tokio::test]
+async fn login_bodies_are_small() {
+    use axum::body::Body;
+    use axum::http::Request;
+
+    let app = demo(&[("JWT_ERROR_MESSAGE_KEY", "error")]);
+    let declared = Request::post("/login")
+        .header("Content-Type", "application/json")
+        .header("Content-Length", "100000000")
+        .body(Body::from("{}"))
+        .unwrap();
+    let r = common::send(&app, declared).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (
+            413,
+            json!({"error": "Request body is larger than 4096 bytes"})
+        )
+    );
+    let long = format!(
+        r#"{{"username": "testuser", "password": "{}"}}"#,
+        "x".repeat(5000)
+    );
+    // No Content-Length header: the body is read up to the limit.
+    let streamed = Request::post("/login")
+        .header("Content-Type", "application/json")
+        .body(Body::from(long))
+        .unwrap();
+    let r = common::send(&app, streamed).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()),
+        (413, json!({"error": "Request body is too large"}))
+    );
+}

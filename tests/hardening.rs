@@ -647,3 +647,107 @@ async fn an_empty_hmac_key_from_a_loader_verifies_nothing() {
         )
     );
 }
+
+/// No single identity can fill the store: past its revocation quota, one user's revocations
+/// collapse into its cut-off (one entry), so a small store still takes another user's logout.
+#[tokio::test]
+async fn one_identity_cannot_fill_the_store() {
+    use axum::routing::post;
+    use axum_jwt_extended::{get_jwt, jwt_required, NoJwtContext};
+
+    #[jwt_required]
+    async fn logout(
+        axum::extract::State(jwt): axum::extract::State<JwtManager>,
+    ) -> Result<axum::Json<Value>, NoJwtContext> {
+        let claims = get_jwt()?;
+        Ok(axum::Json(match jwt.revoke_token(&claims).await {
+            Ok(()) => json!({"msg": "Successfully logged out"}),
+            Err(e) => json!({"error": e.message()}),
+        }))
+    }
+    #[jwt_required]
+    async fn protected() -> &'static str {
+        "ok"
+    }
+
+    let store = MemoryBlocklist::with_capacity(16);
+    let (b, clock) = builder(JwtConfig::with_secret(LONG_SECRET));
+    let jwt = b
+        .blocklist(store.clone())
+        .revocation_quota(5)
+        .build()
+        .unwrap();
+    let app = axum::Router::new()
+        .route("/logout", post(logout))
+        .route("/protected", axum::routing::get(protected))
+        .with_state(jwt.clone());
+    let logged_out = json!({"msg": "Successfully logged out"});
+    let revoked = (401, json!({"msg": "Token has been revoked"}));
+
+    // Mallory's refresh-and-logout loop: 40 revocations, one a second.
+    let mut mallorys = Vec::new();
+    for _ in 0..40 {
+        clock.advance(std::time::Duration::from_secs(1));
+        let t = jwt.create_access_token("mallory").unwrap();
+        let r = request(
+            &app,
+            "POST",
+            "/logout",
+            &[("Authorization", &bearer(&t))],
+            None,
+        )
+        .await;
+        assert_eq!(r.json(), logged_out);
+        mallorys.push(t);
+    }
+    assert!(
+        store.len() <= 6,
+        "5 entries and one cut-off, not 40: {}",
+        store.len()
+    );
+    for t in &mallorys {
+        let r = request(
+            &app,
+            "GET",
+            "/protected",
+            &[("Authorization", &bearer(t))],
+            None,
+        )
+        .await;
+        assert_eq!((r.status.as_u16(), r.json()), revoked);
+    }
+
+    // Alice's logout still takes effect.
+    let alice = jwt.create_access_token("alice").unwrap();
+    let r = request(
+        &app,
+        "POST",
+        "/logout",
+        &[("Authorization", &bearer(&alice))],
+        None,
+    )
+    .await;
+    assert_eq!(r.json(), logged_out);
+    let r = request(
+        &app,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer(&alice))],
+        None,
+    )
+    .await;
+    assert_eq!((r.status.as_u16(), r.json()), revoked);
+
+    // Mallory logs in again a second later: a new token works.
+    clock.advance(std::time::Duration::from_secs(1));
+    let again = jwt.create_access_token("mallory").unwrap();
+    let r = request(
+        &app,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer(&again))],
+        None,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200);
+}

@@ -84,6 +84,11 @@ async fn stalled_login_uploads_are_refused_at_once_and_hold_nothing() {
             open.len()
         );
         let rss = process.rss();
+        eprintln!(
+            "/login flood, round {round}: RSS {} MB (idle {} MB)",
+            rss >> 20,
+            idle >> 20
+        );
         assert!(
             rss < LIMIT,
             "round {round}: {} MB (idle {} MB)",
@@ -112,6 +117,11 @@ async fn stalled_json_location_uploads_stay_within_the_body_budget() {
             open.len()
         );
         let rss = process.rss();
+        eprintln!(
+            "/echo flood, round {round}: RSS {} MB (idle {} MB)",
+            rss >> 20,
+            idle >> 20
+        );
         assert!(
             rss < LIMIT,
             "round {round}: {} MB (idle {} MB)",

@@ -1025,7 +1025,10 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
         .route("/health", get(health))
         .route(
             "/login",
-            post(login).layer(middleware::from_fn(small_body::<LOGIN_BODY_LIMIT>)),
+            post(login).layer(middleware::from_fn_with_state(
+                state.clone(),
+                small_body::<LOGIN_BODY_LIMIT>,
+            )),
         )
         .route("/protected", get(protected))
         .route("/optional", get(optional))
@@ -1056,6 +1059,7 @@ const LOGIN_BODY_LIMIT: usize = 4096;
 /// A route's body limit: a declared length over `MAX` is 413 at once, nothing read; a body
 /// that declares none is cut at `MAX` (413 from the extractor).
 async fn small_body<const MAX: usize>(
+    State(app): State<AppState>,
     req: Request,
     next: middleware::Next,
 ) -> Result<Response, Response> {
@@ -1066,11 +1070,7 @@ async fn small_body<const MAX: usize>(
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX as u64) {
         let msg = format!("Request body is larger than {MAX} bytes");
-        return Err((
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Json(serde_json::json!({ "msg": msg })),
-        )
-            .into_response());
+        return Err(app.error(StatusCode::PAYLOAD_TOO_LARGE, &msg));
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, MAX));

@@ -71,6 +71,18 @@ pub(crate) fn unavailable(public: &str, cause: Option<&(dyn std::error::Error + 
     let _ = (public, cause);
 }
 
+/// An identity past its revocation quota: its revocations collapse into its cut-off.
+pub(crate) fn quota_reached(identity: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        target: TARGET,
+        identity = &*escaped(identity),
+        "revocation quota reached: every token of this identity issued so far is revoked"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = identity;
+}
+
 /// An implicit refresh that could not mint its token (the response goes out without it).
 pub(crate) fn refresh_failed(err: &JwtError) {
     #[cfg(feature = "tracing")]

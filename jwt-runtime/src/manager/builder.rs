@@ -37,6 +37,7 @@ pub struct JwtManagerBuilder {
     pub(super) blocklist: Option<super::revoke::Store>,
     pub(super) key_id: Option<String>,
     pub(super) extra_keys: Vec<keys::ExtraKey>,
+    pub(super) revocation_quota: Option<u32>,
     pub(super) extra_jwks: Vec<Value>,
     #[cfg(feature = "jwks")]
     pub(super) jwks: Option<crate::jwks::JwksClient>,
@@ -58,6 +59,29 @@ impl JwtManagerBuilder {
     /// The store behind the built-in blocklist check and [`JwtManager::revoke_token`].
     pub fn blocklist(mut self, store: impl BlocklistStore) -> Self {
         self.blocklist = Some(super::revoke::Store::new(store));
+        self
+    }
+
+    /// How many revocations one identity may make within the longest time a token is
+    /// accepted (its lifetime plus `JWT_DECODE_LEEWAY`) before they collapse into its
+    /// cut-off (default 1,000; `None`: no quota). Past the quota, revoking one more of its
+    /// tokens revokes every token of that identity issued so far, as
+    /// [`revoke_all_tokens_of`](super::JwtManager::revoke_all_tokens_of) does: one store entry
+    /// instead of thousands, so that no single identity can fill the store (a refresh and
+    /// logout loop revokes thousands of tokens a second). The user logs in again.
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager, MemoryBlocklist};
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .blocklist(MemoryBlocklist::new())
+    ///     .revocation_quota(100)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = jwt;
+    /// ```
+    pub fn revocation_quota(mut self, limit: impl Into<Option<u32>>) -> Self {
+        self.revocation_quota = limit.into();
         self
     }
 
@@ -482,7 +506,15 @@ impl JwtManagerBuilder {
                 .json_body_budget
                 .min(tokio::sync::Semaphore::MAX_PERMITS),
         ));
+        let longest = match (config.access_token_expires, config.refresh_token_expires) {
+            (crate::config::Expiry::After(a), crate::config::Expiry::After(r)) => {
+                a.max(r).checked_add(config.decode_leeway)
+            }
+            _ => None,
+        };
+        let quota = super::quota::Quota::new(self.revocation_quota, longest);
         Ok(JwtManager(Arc::new(Inner {
+            quota,
             body_budget,
             config,
             keys,

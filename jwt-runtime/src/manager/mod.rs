@@ -10,6 +10,7 @@ mod builder;
 mod create;
 mod decode;
 mod publish;
+mod quota;
 mod respond;
 mod revoke;
 
@@ -38,6 +39,8 @@ pub(crate) struct Inner {
     pub(crate) header_name: axum::http::HeaderName,
     /// `json_body_budget`, in bytes: what the JSON location's body reads hold at once.
     pub(crate) body_budget: Arc<tokio::sync::Semaphore>,
+    /// Revocations per identity before they collapse into its cut-off.
+    pub(crate) quota: quota::Quota,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.
@@ -83,6 +86,7 @@ impl JwtManager {
             key_id: None,
             extra_keys: Vec::new(),
             extra_jwks: Vec::new(),
+            revocation_quota: Some(quota::DEFAULT_QUOTA),
             #[cfg(feature = "jwks")]
             jwks: None,
         }

@@ -83,11 +83,47 @@ impl JwtManager {
     /// assert!(jwt.is_token_revoked(&claims).await.unwrap());
     /// # }
     /// ```
+    ///
+    /// Past the identity's revocation quota
+    /// ([`JwtManagerBuilder::revocation_quota`](crate::JwtManagerBuilder::revocation_quota)),
+    /// every token of the identity issued so far is revoked instead, in one store entry.
     pub async fn revoke_token(&self, claims: &Claims) -> Result<(), JwtError> {
         let jti = self.jti_of(claims)?;
         let store = self.store()?;
+        if self.collapsed(claims).await? {
+            return Ok(());
+        }
         let ttl = self.remaining(claims);
         bounded(store.revoke(jti, ttl)).await.map_err(unavailable)
+    }
+
+    /// [`revoke_token`](Self::revoke_token) without counting it (the caller did).
+    pub(crate) async fn revoke_counted(&self, claims: &Claims) -> Result<(), JwtError> {
+        let jti = self.jti_of(claims)?;
+        let store = self.store()?;
+        bounded(store.revoke(jti, self.remaining(claims)))
+            .await
+            .map_err(unavailable)
+    }
+
+    /// Counts a revocation of `claims` against its identity's quota: past it, revokes every
+    /// token of the identity issued so far and answers `true` (nothing more to store).
+    pub(crate) async fn collapsed(&self, claims: &Claims) -> Result<bool, JwtError> {
+        let Some(identity) = claims
+            .get(&self.0.config.identity_claim)
+            .map(canonical_identity)
+        else {
+            return Ok(false);
+        };
+        if self.0.quota.admit(&identity, self.now_f64()) {
+            return Ok(false);
+        }
+        crate::log::quota_reached(&identity);
+        let store = self.store()?;
+        bounded(store.revoke_identity_before(&identity, self.now().as_secs(), None))
+            .await
+            .map_err(unavailable)?;
+        Ok(true)
     }
 
     /// Revokes every token whose identity claim is `identity` and that was issued at or
@@ -180,10 +216,15 @@ impl JwtManager {
             .map_err(unavailable)
     }
 
-    /// Revokes `jti` unless it already was: `true` for the one caller that revoked it.
+    /// Revokes `jti` unless it already was: `true` for the one caller that revoked it. Past
+    /// the identity's quota, every token of it so far is revoked instead (`true`: the pair a
+    /// rotation then mints is issued within that cut-off, and refused).
     pub(crate) async fn revoke_if_new(&self, claims: &Claims) -> Result<bool, JwtError> {
         let jti = self.jti_of(claims)?;
         let store = self.store()?;
+        if self.collapsed(claims).await? {
+            return Ok(true);
+        }
         bounded(store.revoke_if_new(jti, self.remaining(claims)))
             .await
             .map_err(unavailable)

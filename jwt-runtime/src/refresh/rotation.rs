@@ -114,7 +114,11 @@ impl JwtManager {
     /// (the access and refresh tokens of the same login, and all their rotations). A token
     /// without a family is revoked alone, as [`revoke_token`](Self::revoke_token) does.
     pub async fn revoke_login(&self, claims: &Claims) -> Result<(), JwtError> {
-        self.revoke_token(claims).await?;
+        if self.collapsed(claims).await? {
+            // Past the identity's quota: its cut-off covers the whole login.
+            return Ok(());
+        }
+        self.revoke_counted(claims).await?;
         if let Some(family) = claims.get_str(FAMILY_CLAIM) {
             self.revoke_family(family).await?;
         }
