@@ -162,3 +162,55 @@ async fn recipes_over_http_across_demo_processes() {
     );
     drop(process_a);
 }
+
+/// A `JWT_*` variable that is no option is warned about at start-up, naming the option it
+/// probably meant; the demo starts all the same (the variable is ignored).
+#[test]
+fn a_mistyped_option_is_warned_about_at_start_up() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let bin = demo_bin();
+    let addr = free_addr();
+    let mut child = Command::new(&bin)
+        .env_clear()
+        .env("DEMO_ADDR", addr.to_string())
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .env("JWT_SECRET_KEY", common::LONG_SECRET)
+        .env("JWT_COOKIE_CSRF_PROTECTION", "false")
+        .env("JWT_ACCESS_TOKEN_EXPIRE", "60")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the demo");
+    // The demo logs to standard output (tracing-subscriber's default), before it listens.
+    let stdout = child.stdout.take().unwrap();
+    let mut log = String::new();
+    let mut started = false;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("demo listening on") {
+            started = true;
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    log.push_str(&stderr);
+    assert!(started, "the demo starts: {log}");
+    for expected in [
+        "JWT_ACCESS_TOKEN_EXPIRE is not an option and is ignored: did you mean `JWT_ACCESS_TOKEN_EXPIRES`?",
+        "JWT_COOKIE_CSRF_PROTECTION is not an option and is ignored: did you mean `JWT_COOKIE_CSRF_PROTECT`?",
+    ] {
+        assert!(log.contains(expected), "{expected}\nin:\n{log}");
+    }
+}

@@ -54,20 +54,6 @@ fn expiry(option: &str, value: Expiry) -> Result<(), ConfigError> {
     }
 }
 
-/// Claims with a meaning of their own, which the identity claim must not replace.
-const RESERVED_CLAIMS: [&str; 10] = [
-    "iat",
-    "nbf",
-    "exp",
-    "iss",
-    "aud",
-    "jti",
-    "type",
-    "fresh",
-    "csrf",
-    crate::token::FAMILY_CLAIM,
-];
-
 /// The longest `JWT_DECODE_LEEWAY`: a day. More accepts tokens long expired (a leeway near
 /// 2^64 seconds accepts `exp = 2`).
 pub(crate) const MAX_LEEWAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
@@ -201,16 +187,6 @@ pub(crate) fn validate(c: &JwtConfig) -> Result<(), ConfigError> {
     expiry("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires)?;
     expiry("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires)?;
     non_empty("JWT_IDENTITY_CLAIM", &c.identity_claim)?;
-    if RESERVED_CLAIMS.contains(&c.identity_claim.as_str()) {
-        return Err(ConfigError::new(
-            "JWT_IDENTITY_CLAIM",
-            format!(
-                "{:?} is a claim that tokens already carry with its own meaning; use \"sub\" \
-                 (the default) or a name of your own, such as \"identity\"",
-                c.identity_claim
-            ),
-        ));
-    }
     non_empty("JWT_ERROR_MESSAGE_KEY", &c.error_message_key)?;
     header_name("JWT_HEADER_NAME", &c.header_name)?;
     if c.header_type.chars().any(char::is_whitespace) || c.header_type.contains(',') {
@@ -293,20 +269,13 @@ mod tests {
     fn each_mistake_names_its_option() {
         let ok = JwtConfig::default;
         assert_eq!(option_of(ok()), None);
-        let cases: [(JwtConfig, &str); 7] = [
+        let cases: [(JwtConfig, &str); 6] = [
             (
                 JwtConfig {
                     token_location: vec![],
                     ..ok()
                 },
                 "JWT_TOKEN_LOCATION",
-            ),
-            (
-                JwtConfig {
-                    identity_claim: "exp".into(),
-                    ..ok()
-                },
-                "JWT_IDENTITY_CLAIM",
             ),
             (
                 JwtConfig {

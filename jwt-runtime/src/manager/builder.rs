@@ -461,6 +461,16 @@ impl JwtManagerBuilder {
         }
         let mut config = self.config;
         validate(&config)?;
+        if crate::token::RESERVED_CLAIMS.contains(&config.identity_claim.as_str()) {
+            return Err(ConfigError::new(
+                "JWT_IDENTITY_CLAIM",
+                format!(
+                    "{:?} is a claim that tokens already carry with its own meaning; use \"sub\" \
+                     (the default) or a name of your own, such as \"identity\"",
+                    config.identity_claim
+                ),
+            ));
+        }
         for warning in warnings(&config) {
             crate::log::config_warning(&warning);
         }

@@ -34,6 +34,20 @@ pub(crate) fn invalid(msg: impl Into<String>) -> TokenError {
 }
 pub use claims::{Claims, JwtHeader};
 
+/// Claims with a meaning of their own, which `JWT_IDENTITY_CLAIM` must not name.
+pub(crate) const RESERVED_CLAIMS: [&str; 10] = [
+    "iat",
+    "nbf",
+    "exp",
+    "iss",
+    "aud",
+    "jti",
+    "type",
+    "fresh",
+    "csrf",
+    FAMILY_CLAIM,
+];
+
 /// The claim that carries a login's family id. Absent unless the tokens were made by
 /// `create_token_pair` or `rotate_refresh_token`.
 pub const FAMILY_CLAIM: &str = "fam";
