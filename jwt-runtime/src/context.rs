@@ -260,15 +260,15 @@ impl Seen {
 /// Makes a context available to later extractors (and to a [`Seen`] slot). An anonymous one
 /// (an optional route without a token) never replaces a verified one.
 pub(crate) fn publish(extensions: &mut axum::http::Extensions, ctx: &Arc<JwtContext>) {
-    let verified_already = extensions
-        .get::<Arc<JwtContext>>()
-        .is_some_and(|c| !c.is_anonymous());
-    if ctx.is_anonymous() && verified_already {
+    // Only an anonymous context needs a look at what is there (the hot path, a verified
+    // token, looks up nothing more).
+    let verified = |c: &Arc<JwtContext>| !c.is_anonymous();
+    if ctx.is_anonymous() && extensions.get::<Arc<JwtContext>>().is_some_and(verified) {
         return;
     }
     if let Some(seen) = extensions.get::<Seen>() {
         let mut slot = seen.0.lock().unwrap_or_else(|p| p.into_inner());
-        if !(ctx.is_anonymous() && slot.as_ref().is_some_and(|c| !c.is_anonymous())) {
+        if !ctx.is_anonymous() || !slot.as_ref().is_some_and(verified) {
             *slot = Some(Arc::clone(ctx));
         }
     }
