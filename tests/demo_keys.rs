@@ -165,7 +165,7 @@ async fn a_demo_verifying_against_another_demos_jwk_set() {
 // ---- real processes -------------------------------------------------------------------------
 
 async fn http(method: &str, url: String, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::Client::new();
+    let client = common::http();
     let mut req = client.request(method.parse().unwrap(), url);
     if let Some(t) = token {
         req = req.bearer_auth(t);

@@ -17,7 +17,7 @@ async fn http(
     headers: &[(&str, &str)],
     body: Option<Value>,
 ) -> (u16, Value, Vec<String>) {
-    let client = reqwest::Client::new();
+    let client = common::http();
     let mut req = client.request(method.parse().unwrap(), url);
     for (k, v) in headers {
         req = req.header(*k, *v);

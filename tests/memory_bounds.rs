@@ -124,7 +124,7 @@ async fn stalled_json_location_uploads_stay_within_the_body_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_logins_do_not_pin_memory() {
     let (process, addr) = demo(&[]).await;
-    let client = reqwest::Client::new();
+    let client = common::http();
     for round in 1..=2 {
         let mut tasks = Vec::new();
         for c in 0..16 {

@@ -91,7 +91,7 @@ async fn revoked_key_has_the_tokens_remaining_lifetime_as_ttl() {
     jwt.revoke_token(&claims).await.unwrap();
     let client = redis::Client::open(redis.url()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let key = format!("axum-jwt-extended:jti:{}", claims.jti().unwrap());
+    let key = key_of("\"alice\"", &format!("jti:{}", claims.jti().unwrap()));
     let ttl: i64 = redis::cmd("TTL")
         .arg(&key)
         .query_async(&mut conn)
@@ -112,7 +112,7 @@ async fn revoked_key_has_the_tokens_remaining_lifetime_as_ttl() {
         .decode_token(&lenient.create_access_token("alice").unwrap())
         .unwrap();
     lenient.revoke_token(&claims).await.unwrap();
-    let key = format!("axum-jwt-extended:jti:{}", claims.jti().unwrap());
+    let key = key_of("\"alice\"", &format!("jti:{}", claims.jti().unwrap()));
     let ttl: i64 = redis::cmd("TTL")
         .arg(&key)
         .query_async(&mut conn)
@@ -187,6 +187,13 @@ async fn revoke_every_token_of_an_identity() {
     assert_eq!(r.status.as_u16(), 200);
 }
 
+/// A key of the documented layout: `<prefix>{<16 hex digits of SHA-256(identity)>}:<rest>`.
+fn key_of(identity: &str, rest: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(identity.as_bytes());
+    format!("axum-jwt-extended:{{{}}}:{rest}", hex::encode(&digest[..8]))
+}
+
 async fn redis_conn(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
     redis::Client::open(redis.url())
         .unwrap()
@@ -208,7 +215,7 @@ async fn a_huge_lifetime_is_revoked_for_good() {
     jwt.revoke_token(&claims).await.unwrap();
     assert!(jwt.is_token_revoked(&claims).await.unwrap());
     let ttl: i64 = redis::cmd("TTL")
-        .arg("axum-jwt-extended:jti:huge")
+        .arg(key_of("\"alice\"", "jti:huge"))
         .query_async(&mut redis_conn(&redis).await)
         .await
         .unwrap();
@@ -238,14 +245,14 @@ async fn the_identity_cut_off_is_kept_by_maximum_and_forever() {
     }
     let mut conn = redis_conn(&redis).await;
     let kept: u64 = redis::cmd("GET")
-        .arg("axum-jwt-extended:identity:\"bob\"")
+        .arg(key_of("\"bob\"", "cut"))
         .query_async(&mut conn)
         .await
         .unwrap();
     assert_eq!(kept, now);
     // No TTL: a token made with a long `expires_delta` cannot outlive the cut-off.
     let ttl: i64 = redis::cmd("TTL")
-        .arg("axum-jwt-extended:identity:\"alice\"")
+        .arg(key_of("\"alice\"", "cut"))
         .query_async(&mut conn)
         .await
         .unwrap();

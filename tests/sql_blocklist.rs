@@ -121,9 +121,9 @@ mod on_sqlite {
     type Row = (i64, Vec<u8>, String, Option<i64>, Option<i64>);
 
     async fn rows(pool: &SqlitePool, table: &str) -> Vec<Row> {
-        sqlx::query_as(&format!(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT kind, digest, item, cutoff, expires_at FROM {table} ORDER BY kind, item"
-        ))
+        )))
         .fetch_all(pool)
         .await
         .unwrap()
@@ -195,9 +195,9 @@ mod on_sqlite {
 
     /// Rows written as if long ago: expired at read time, whatever the purge did.
     async fn insert_expired(pool: &SqlitePool, table: &str, kind: i64, value: &str, cutoff: i64) {
-        sqlx::query(&format!(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO {table} (kind, digest, item, cutoff, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-        ))
+        )))
         .bind(kind)
         .bind(sha256(value))
         .bind(value)

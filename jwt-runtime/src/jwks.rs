@@ -168,6 +168,7 @@ impl JwksClient {
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
             .redirect(same_origin_redirects())
+            .tls_backend_preconfigured(tls_config()?)
             .build()
             .map_err(|e| JwksError::caused_by(format!("cannot make an HTTP client: {e}"), e))?;
         let shared = Arc::new(Shared {
@@ -358,6 +359,22 @@ fn max_age(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 /// Redirects are followed within the set's own origin only (scheme, host and port), at most
 /// three: a key set is never taken from another server.
+/// TLS with rustls on ring (pure Rust, whatever provider the app installs process-wide) and
+/// the platform's certificate roots.
+fn tls_config() -> Result<rustls::ClientConfig, JwksError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    // ring's provider is deprecated for lacking post-quantum key exchange; aws-lc-rs, which
+    // has it, builds C. A JWK Set is public data, fetched over TLS for its integrity only.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| JwksError::caused_by(format!("cannot set up TLS: {e}"), e))?
+        .with_platform_verifier()
+        .map(|b| b.with_no_client_auth())
+        .map_err(|e| JwksError::caused_by(format!("cannot set up TLS: {e}"), e))
+}
+
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let first = attempt.previous().first().map(reqwest::Url::origin);

@@ -65,7 +65,10 @@ mod state;
 pub mod testing;
 mod token;
 
-pub use blocklist::{BlocklistStore, MemoryBlocklist, StoreError, Verdict};
+pub use blocklist::{
+    family_entry, BlocklistStore, ChangeFeed, Changes, MemoryBlocklist, NearCache,
+    NearCacheOptions, StoreError, TokenKeys, Verdict,
+};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use blocklist::{RedisBlocklist, RedisTimeouts};

@@ -91,6 +91,21 @@ pub(crate) fn refresh_failed(err: &JwtError) {
     let _ = err;
 }
 
+/// The near cache's heartbeat stopped being answered (`false`) or is answered again.
+pub(crate) fn near_cache_lease(held: bool) {
+    #[cfg(feature = "tracing")]
+    if held {
+        tracing::info!(target: TARGET, "near cache: the store answers again; cache in use");
+    } else {
+        tracing::warn!(
+            target: TARGET,
+            "near cache: the store does not answer the heartbeat; cached answers are not used"
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = held;
+}
+
 /// A configuration that starts but is probably not what was meant.
 pub(crate) fn config_warning(warning: &str) {
     #[cfg(feature = "tracing")]

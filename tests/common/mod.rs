@@ -187,3 +187,12 @@ pub fn member_order(object_text: &str) -> Vec<String> {
     serde::Deserializer::deserialize_map(&mut de, Names(&mut names)).unwrap();
     names
 }
+
+/// An HTTP client for talking to test servers (reqwest's TLS needs a rustls provider, which
+/// this installs: ring, as the crate itself uses).
+#[allow(dead_code)]
+pub fn http() -> reqwest::Client {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}

@@ -70,7 +70,7 @@ pub async fn start(bin: &PathBuf, addr: SocketAddr, env: &[(&str, &str)]) -> Pro
         cmd.env(k, v);
     }
     let child = Process(cmd.spawn().expect("start the demo"));
-    let client = reqwest::Client::new();
+    let client = crate::common::http();
     for _ in 0..300 {
         let health = client
             .get(format!("http://{addr}/health"))

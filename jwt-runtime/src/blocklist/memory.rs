@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use super::{BlocklistStore, StoreError, Verdict};
+use super::{BlocklistStore, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 const SHARDS: usize = 16;
@@ -25,7 +25,12 @@ const PURGE_EVERY: Duration = Duration::from_secs(60);
 /// The expiry of an entry kept forever.
 const FOREVER: u32 = u32::MAX;
 
-/// A 128-bit keyed hash of a `jti` or identity.
+/// What a key stands for: the kinds live apart, whatever their text.
+const JTI: u8 = 0;
+const IDENTITY: u8 = 1;
+const FAMILY: u8 = 2;
+
+/// A 128-bit keyed hash of a `jti`, identity or family.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Key(u64, u64);
 
@@ -180,16 +185,20 @@ impl MemoryBlocklist {
     }
 
     /// The answer for one token, without waiting.
-    pub(crate) fn check_now(&self, jti: &str, identity: Option<&str>) -> Verdict {
+    pub(crate) fn check_now(&self, token: TokenKeys<'_>) -> Verdict {
         let now = self.now();
-        let (shard, key) = self.key(0, jti);
-        let jti_revoked = read(&self.0.shards[shard])
-            .jtis
-            .get(&key)
-            .is_some_and(|until| *until > now);
-        let identity_revoked_before = match identity {
+        let live = |kind: u8, value: &str| {
+            let (shard, key) = self.key(kind, value);
+            read(&self.0.shards[shard])
+                .jtis
+                .get(&key)
+                .is_some_and(|until| *until > now)
+        };
+        let jti_revoked = live(JTI, token.jti);
+        let family_revoked = token.family.is_some_and(|family| live(FAMILY, family));
+        let identity_revoked_before = match token.identity {
             Some(identity) if self.has_identity_cutoffs() => {
-                let (shard, key) = self.key(1, identity);
+                let (shard, key) = self.key(IDENTITY, identity);
                 read(&self.0.shards[shard]).identities.get(&key).copied()
             }
             _ => None,
@@ -197,6 +206,7 @@ impl MemoryBlocklist {
         Verdict {
             jti_revoked,
             identity_revoked_before,
+            family_revoked,
         }
     }
 
@@ -228,8 +238,9 @@ impl MemoryBlocklist {
         Ok(())
     }
 
-    /// Revokes `jti`; `true` when it had no live entry (under the shard's lock: atomic).
-    fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<bool, StoreError> {
+    /// Revokes a `jti` (or, `kind` [`FAMILY`], a family); `true` when it had no live entry
+    /// (under the shard's lock: atomic).
+    fn revoke_now(&self, kind: u8, jti: &str, ttl: Option<Duration>) -> Result<bool, StoreError> {
         let elapsed = self.0.started.elapsed();
         let now = u32::try_from(elapsed.as_secs()).unwrap_or(FOREVER - 1);
         // Rounded up, at least a second: an entry never ends before its `ttl` (rounding
@@ -243,7 +254,7 @@ impl MemoryBlocklist {
                 .filter(|u| *u < FOREVER)
                 .unwrap_or(FOREVER),
         };
-        let (shard, key) = self.key(0, jti);
+        let (shard, key) = self.key(kind, jti);
         let mut shard = write(&self.0.shards[shard]);
         if let Some(kept) = shard.jtis.get_mut(&key) {
             let was_live = *kept > now;
@@ -257,7 +268,7 @@ impl MemoryBlocklist {
     }
 
     fn revoke_identity_now(&self, identity: &str, issued_before: u64) -> Result<(), StoreError> {
-        let (shard, key) = self.key(1, identity);
+        let (shard, key) = self.key(IDENTITY, identity);
         // Read and write under one lock: concurrent calls keep the latest cut-off.
         let mut shard = write(&self.0.shards[shard]);
         match shard.identities.get_mut(&key) {
@@ -281,7 +292,29 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        Box::pin(std::future::ready(Ok(self.check_now(jti, identity))))
+        self.check_token(TokenKeys {
+            jti,
+            identity,
+            family: None,
+        })
+    }
+
+    fn check_token<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.check_now(token))))
+    }
+
+    fn revoke_family<'a>(
+        &'a self,
+        _identity: Option<&'a str>,
+        family: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(std::future::ready(
+            self.revoke_now(FAMILY, family, ttl).map(|_| ()),
+        ))
     }
 
     fn revoke<'a>(
@@ -289,7 +322,9 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(std::future::ready(self.revoke_now(jti, ttl).map(|_| ())))
+        Box::pin(std::future::ready(
+            self.revoke_now(JTI, jti, ttl).map(|_| ()),
+        ))
     }
 
     fn revoke_if_new<'a>(
@@ -297,7 +332,7 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(std::future::ready(self.revoke_now(jti, ttl)))
+        Box::pin(std::future::ready(self.revoke_now(JTI, jti, ttl)))
     }
 
     /// Kept forever whatever `ttl` says: one entry per identity.
@@ -317,29 +352,37 @@ impl BlocklistStore for MemoryBlocklist {
 mod tests {
     use super::*;
 
+    fn tok<'a>(jti: &'a str, identity: Option<&'a str>) -> TokenKeys<'a> {
+        TokenKeys {
+            jti,
+            identity,
+            family: None,
+        }
+    }
+
     #[test]
     fn full_store_refuses_then_purges_expired() {
         let store = MemoryBlocklist::with_capacity(3);
         for jti in ["a", "b", "c"] {
-            store.revoke_now(jti, None).unwrap();
+            store.revoke_now(JTI, jti, None).unwrap();
         }
-        assert!(store.revoke_now("d", None).is_err());
+        assert!(store.revoke_now(JTI, "d", None).is_err());
         // Revoking a kept jti again needs no room.
-        store.revoke_now("a", None).unwrap();
+        store.revoke_now(JTI, "a", None).unwrap();
         assert_eq!(store.len(), 3);
-        assert!(store.check_now("a", None).jti_revoked);
-        assert!(!store.check_now("d", None).jti_revoked);
+        assert!(store.check_now(tok("a", None)).jti_revoked);
+        assert!(!store.check_now(tok("d", None)).jti_revoked);
     }
 
     #[test]
     fn huge_lifetimes_are_kept_forever() {
         let store = MemoryBlocklist::new();
-        store.revoke_now("x", Some(Duration::MAX)).unwrap();
+        store.revoke_now(JTI, "x", Some(Duration::MAX)).unwrap();
         store
-            .revoke_now("y", Some(Duration::from_secs(u64::from(u32::MAX) + 5)))
+            .revoke_now(JTI, "y", Some(Duration::from_secs(u64::from(u32::MAX) + 5)))
             .unwrap();
-        assert!(store.check_now("x", None).jti_revoked);
-        assert!(store.check_now("y", None).jti_revoked);
+        assert!(store.check_now(tok("x", None)).jti_revoked);
+        assert!(store.check_now(tok("y", None)).jti_revoked);
     }
 
     #[test]
@@ -349,12 +392,12 @@ mod tests {
         store.revoke_identity_now("\"alice\"", 50).unwrap();
         assert_eq!(
             store
-                .check_now("j", Some("\"alice\""))
+                .check_now(tok("j", Some("\"alice\"")))
                 .identity_revoked_before,
             Some(100)
         );
         assert_eq!(
-            store.check_now("j", Some("5")).identity_revoked_before,
+            store.check_now(tok("j", Some("5"))).identity_revoked_before,
             None
         );
     }

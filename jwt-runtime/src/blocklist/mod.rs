@@ -6,6 +6,7 @@
 //! denies the request with 503: fail closed.
 
 mod memory;
+mod near_cache;
 #[cfg(feature = "redis")]
 mod redis_store;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::MemoryBlocklist;
+pub use near_cache::{NearCache, NearCacheOptions};
 #[cfg(feature = "redis")]
 pub use redis_store::{RedisBlocklist, RedisTimeouts};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -67,8 +69,8 @@ impl std::error::Error for StoreError {
     }
 }
 
-/// What a store knows about one token: whether its `jti` is revoked, and the moment before
-/// which every token of its identity is revoked.
+/// What a store knows about one token: whether its `jti` is revoked, the moment before
+/// which every token of its identity is revoked, and whether its login family is revoked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Verdict {
     /// The `jti` was revoked.
@@ -76,6 +78,34 @@ pub struct Verdict {
     /// Tokens of this identity issued at or before this time (seconds since the epoch) are
     /// revoked.
     pub identity_revoked_before: Option<u64>,
+    /// The token's login family (claim `fam`) was revoked as a whole.
+    pub family_revoked: bool,
+}
+
+/// One token as a store sees it: the keys a check reads and a revocation writes.
+///
+/// A store that spreads keys over nodes (a Redis Cluster) keeps all of a token's keys
+/// together by its identity, so that one check is one command to one node.
+///
+/// ```
+/// # use axum_jwt_extended_runtime::TokenKeys;
+/// let token = TokenKeys { jti: "8f2c…", identity: Some("\"alice\""), family: None };
+/// # let _ = token;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenKeys<'a> {
+    /// The token's `jti`.
+    pub jti: &'a str,
+    /// The canonical form of its identity (the identity claim's JSON text), if it has one.
+    pub identity: Option<&'a str>,
+    /// Its login family (claim `fam`), if it belongs to one.
+    pub family: Option<&'a str>,
+}
+
+/// The `jti`-entry under which [`BlocklistStore`]'s default methods keep a family's
+/// revocation (no `jti` this crate makes has this form).
+pub fn family_entry(family: &str) -> String {
+    format!("family:{family}")
 }
 
 /// Where revocations are kept: the `jti`s of revoked tokens, and per-identity cut-offs.
@@ -128,6 +158,78 @@ pub trait BlocklistStore: Send + Sync + 'static {
         issued_before: u64,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Everything about one token, in one round trip: the manager calls this for every
+    /// protected request. The default asks [`check`](Self::check), then, for a token of a
+    /// family, `check` again for [`family_entry`]; the stores of this crate answer all of it
+    /// in one command or query.
+    fn check_token<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
+        Box::pin(async move {
+            let mut verdict = self.check(token.jti, token.identity).await?;
+            if let Some(family) = token.family {
+                verdict.family_revoked = self.check(&family_entry(family), None).await?.jti_revoked;
+            }
+            Ok(verdict)
+        })
+    }
+
+    /// Revokes one token for `ttl`: the manager calls this. The default is
+    /// [`revoke`](Self::revoke) of its `jti`; a store that keeps keys by identity uses the
+    /// rest.
+    fn revoke_token<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.revoke(token.jti, ttl)
+    }
+
+    /// [`revoke_if_new`](Self::revoke_if_new) for one token: the manager calls this.
+    fn revoke_token_if_new<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        self.revoke_if_new(token.jti, ttl)
+    }
+
+    /// Revokes every token of a login family for `ttl`; `identity` is the family's (its
+    /// tokens'). The default revokes [`family_entry`] as a `jti`.
+    fn revoke_family<'a>(
+        &'a self,
+        identity: Option<&'a str>,
+        family: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let _ = identity;
+        Box::pin(async move { self.revoke(&family_entry(family), ttl).await })
+    }
+}
+
+/// A store that can say what changed in it: the feed a [`NearCache`](crate::NearCache)
+/// invalidates from. Every revocation the store records is in the feed, by identity, for at
+/// least a minute.
+pub trait ChangeFeed: BlocklistStore {
+    /// The identities whose revocations changed after `cursor`, and the cursor to ask from
+    /// next; with no cursor, no identities and the current cursor. Identities are in their
+    /// canonical form, as the store was given them.
+    fn changes_after<'a>(
+        &'a self,
+        cursor: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Changes, StoreError>>;
+}
+
+/// What a [`ChangeFeed`] answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Where to ask from next.
+    pub cursor: String,
+    /// The identities whose revocations changed (repeats allowed); the empty string
+    /// stands for tokens without an identity.
+    pub identities: Vec<String>,
 }
 
 /// How long a store must wait for an answer before the request fails closed.

@@ -10,12 +10,20 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
-use super::{BlocklistStore, StoreError, Verdict};
+use super::{BlocklistStore, ChangeFeed, Changes, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 /// Longer than this, an entry is kept forever (`expires_at` is `NULL`): a thousand years.
 const FOREVER_AFTER: Duration = Duration::from_secs(1000 * 365 * 24 * 3600);
+
+/// How long the change feed keeps a change (milliseconds); older ones go with the purge.
+const CHANGES_KEPT_MS: i64 = 120_000;
+
+/// How far back the change feed is read (milliseconds): longer than a heartbeat and any
+/// commit's delay; what was read before is read again (repeats are allowed).
+const CHANGES_WINDOW_MS: i64 = 10_000;
 
 /// The longest table name: PostgreSQL's identifiers hold 63 bytes, and the index adds a
 /// suffix to it.
@@ -55,13 +63,25 @@ impl Pool {
 
 /// The statements of one store, with its table name written in.
 struct Queries {
-    create_table: String,
-    create_index: String,
-    check: String,
-    revoke: String,
-    revoke_if_new: String,
-    revoke_identity: String,
-    purge: String,
+    create_table: SqlStr,
+    create_index: SqlStr,
+    create_changes: SqlStr,
+    create_changes_index: SqlStr,
+    check: SqlStr,
+    revoke: SqlStr,
+    revoke_family: SqlStr,
+    revoke_if_new: SqlStr,
+    revoke_identity: SqlStr,
+    purge: SqlStr,
+    record_change: SqlStr,
+    changes: SqlStr,
+    purge_changes: SqlStr,
+}
+
+/// A statement of ours: the table name in it is checked by [`valid_table`], the values are
+/// bound parameters. Cloned per call at the cost of a reference count.
+fn sql(text: String) -> SqlStr {
+    AssertSqlSafe(std::sync::Arc::<str>::from(text)).into_sql_str()
 }
 
 impl Queries {
@@ -69,6 +89,18 @@ impl Queries {
     /// quoted all the same.
     fn new(table: &str, postgres: bool) -> Queries {
         let t = format!("\"{table}\"");
+        let changes = format!("\"{table}_changes\"");
+        // The database's clock in milliseconds: every instance reads the feed by it.
+        let now_ms = if postgres {
+            "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        } else {
+            "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+        };
+        let serial = if postgres {
+            "BIGSERIAL PRIMARY KEY"
+        } else {
+            "INTEGER PRIMARY KEY AUTOINCREMENT"
+        };
         let (p1, p2, p3, p4, p5) = if postgres {
             ("$1", "$2", "$3", "$4", "$5")
         } else {
@@ -84,8 +116,31 @@ impl Queries {
             "CASE WHEN {t}.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL \
              ELSE {max}({t}.expires_at, excluded.expires_at) END"
         );
+        let revoke = format!(
+            "INSERT INTO {t} (kind, digest, item, cutoff, expires_at) \
+             VALUES (0, {p1}, {p2}, NULL, {p3}) \
+             ON CONFLICT (kind, digest) DO UPDATE SET expires_at = {later_expiry}"
+        );
         Queries {
-            create_table: format!(
+            revoke_family: sql(revoke.replace("VALUES (0,", "VALUES (2,")),
+            revoke: sql(revoke),
+            create_changes: sql(format!(
+                "CREATE TABLE IF NOT EXISTS {changes} (\
+                 seq {serial}, \
+                 identity TEXT NOT NULL, \
+                 at {int} NOT NULL)"
+            )),
+            create_changes_index: sql(format!(
+                "CREATE INDEX IF NOT EXISTS \"{table}_changes_at\" ON {changes} (at)"
+            )),
+            record_change: sql(format!(
+                "INSERT INTO {changes} (identity, at) VALUES ({p1}, {now_ms})"
+            )),
+            changes: sql(format!(
+                "SELECT identity FROM {changes} WHERE at > {now_ms} - {p1}"
+            )),
+            purge_changes: sql(format!("DELETE FROM {changes} WHERE at < {now_ms} - {p1}")),
+            create_table: sql(format!(
                 "CREATE TABLE IF NOT EXISTS {t} (\
                  kind SMALLINT NOT NULL, \
                  digest {bytes} NOT NULL, \
@@ -93,32 +148,29 @@ impl Queries {
                  cutoff {int}, \
                  expires_at {int}, \
                  PRIMARY KEY (kind, digest))"
-            ),
-            create_index: format!(
+            )),
+            create_index: sql(format!(
                 "CREATE INDEX IF NOT EXISTS \"{table}_expires_at\" ON {t} (expires_at)"
-            ),
-            check: format!(
+            )),
+            check: sql(format!(
                 "SELECT \
                  (SELECT COUNT(*) FROM {t} WHERE kind = 0 AND digest = {p1} \
                   AND (expires_at IS NULL OR expires_at > {p3})), \
                  (SELECT cutoff FROM {t} WHERE kind = 1 AND digest = {p2} \
+                  AND (expires_at IS NULL OR expires_at > {p3})), \
+                 (SELECT COUNT(*) FROM {t} WHERE kind = 2 AND digest = {p4} \
                   AND (expires_at IS NULL OR expires_at > {p3}))"
-            ),
-            revoke: format!(
-                "INSERT INTO {t} (kind, digest, item, cutoff, expires_at) \
-                 VALUES (0, {p1}, {p2}, NULL, {p3}) \
-                 ON CONFLICT (kind, digest) DO UPDATE SET expires_at = {later_expiry}"
-            ),
+            )),
             // One row changes only when there was none, or only an expired one: of concurrent
             // calls, exactly one sees a changed row.
-            revoke_if_new: format!(
+            revoke_if_new: sql(format!(
                 "INSERT INTO {t} (kind, digest, item, cutoff, expires_at) \
                  VALUES (0, {p1}, {p2}, NULL, {p3}) \
                  ON CONFLICT (kind, digest) DO UPDATE SET expires_at = excluded.expires_at \
                  WHERE {t}.expires_at IS NOT NULL AND {t}.expires_at <= {p4}"
-            ),
+            )),
             // An expired cut-off (not purged yet) does not come back: the new one replaces it.
-            revoke_identity: format!(
+            revoke_identity: sql(format!(
                 "INSERT INTO {t} (kind, digest, item, cutoff, expires_at) \
                  VALUES (1, {p1}, {p2}, {p3}, {p4}) \
                  ON CONFLICT (kind, digest) DO UPDATE SET \
@@ -126,8 +178,10 @@ impl Queries {
                  THEN excluded.cutoff ELSE {max}({t}.cutoff, excluded.cutoff) END, \
                  expires_at = CASE WHEN {t}.expires_at IS NOT NULL AND {t}.expires_at <= {p5} \
                  THEN excluded.expires_at ELSE ({later_expiry}) END"
-            ),
-            purge: format!("DELETE FROM {t} WHERE expires_at IS NOT NULL AND expires_at <= {p1}"),
+            )),
+            purge: sql(format!(
+                "DELETE FROM {t} WHERE expires_at IS NOT NULL AND expires_at <= {p1}"
+            )),
         }
     }
 }
@@ -482,8 +536,18 @@ impl SqlBlocklist {
         if options.create_table {
             let queries = &store.0.queries;
             let create = async {
-                sqlx::query(&queries.create_table).execute(&pool).await?;
-                sqlx::query(&queries.create_index).execute(&pool).await?;
+                sqlx::query(queries.create_table.clone())
+                    .execute(&pool)
+                    .await?;
+                sqlx::query(queries.create_index.clone())
+                    .execute(&pool)
+                    .await?;
+                sqlx::query(queries.create_changes.clone())
+                    .execute(&pool)
+                    .await?;
+                sqlx::query(queries.create_changes_index.clone())
+                    .execute(&pool)
+                    .await?;
                 Ok(())
             };
             timed("creating the table", options.connect_timeout, create).await?;
@@ -523,8 +587,18 @@ impl SqlBlocklist {
                     .bind(format!("axum-jwt-extended:{}", options.table))
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(&queries.create_table).execute(&mut *tx).await?;
-                sqlx::query(&queries.create_index).execute(&mut *tx).await?;
+                sqlx::query(queries.create_table.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(queries.create_index.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(queries.create_changes.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(queries.create_changes_index.clone())
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await
             };
             timed("creating the table", options.connect_timeout, create).await?;
@@ -574,11 +648,17 @@ impl SqlBlocklist {
         let now = now_secs();
         inner.last_purge.fetch_max(now, Ordering::Relaxed);
         let purge = async {
-            on_pool!(&inner.pool, p => sqlx::query(&inner.queries.purge)
-                .bind(now)
-                .execute(p)
-                .await
-                .map(|done| done.rows_affected()))
+            on_pool!(&inner.pool, p => {
+                let done = sqlx::query(inner.queries.purge.clone())
+                    .bind(now)
+                    .execute(p)
+                    .await?;
+                sqlx::query(inner.queries.purge_changes.clone())
+                    .bind(CHANGES_KEPT_MS)
+                    .execute(p)
+                    .await?;
+                Ok(done.rows_affected())
+            })
         };
         timed("purging expired rows", inner.query_timeout, purge).await
     }
@@ -612,31 +692,46 @@ impl SqlBlocklist {
         }
     }
 
-    async fn check_now(&self, jti: &str, identity: Option<&str>) -> Result<Verdict, StoreError> {
+    async fn check_now(&self, token: TokenKeys<'_>) -> Result<Verdict, StoreError> {
         let inner = &self.0;
-        let (jti_key, identity_key) = (digest(jti), identity.map(digest));
+        let (jti_key, identity_key) = (digest(token.jti), token.identity.map(digest));
+        let family_key = token.family.map(digest);
         let now = now_secs();
         let check = async {
-            on_pool!(&inner.pool, p => sqlx::query_as::<_, (i64, Option<i64>)>(&inner.queries.check)
+            on_pool!(&inner.pool, p => sqlx::query_as::<_, (i64, Option<i64>, i64)>(inner.queries.check.clone())
                 .bind(jti_key)
                 .bind(identity_key)
                 .bind(now)
+                .bind(family_key)
                 .fetch_one(p)
                 .await)
         };
-        let (count, cutoff) = timed("check", inner.query_timeout, check).await?;
+        let (count, cutoff, family) = timed("check", inner.query_timeout, check).await?;
         Ok(Verdict {
             jti_revoked: count > 0,
+            family_revoked: family > 0,
             // Negative cut-offs are not ours: before the epoch, nothing is revoked.
             identity_revoked_before: cutoff.and_then(|c| u64::try_from(c).ok()),
         })
     }
 
-    async fn revoke_now(&self, jti: &str, ttl: Option<Duration>) -> Result<(), StoreError> {
+    /// Revokes a `jti` or (`family`) a login family, and records the change.
+    async fn revoke_now(
+        &self,
+        value: &str,
+        identity: Option<&str>,
+        family: bool,
+        ttl: Option<Duration>,
+    ) -> Result<(), StoreError> {
         let inner = &self.0;
-        let (key, item, until) = (digest(jti), item(jti), expires_at(ttl));
+        let (key, item, until) = (digest(value), item(value), expires_at(ttl));
+        let query = if family {
+            &inner.queries.revoke_family
+        } else {
+            &inner.queries.revoke
+        };
         let revoke = async {
-            on_pool!(&inner.pool, p => sqlx::query(&inner.queries.revoke)
+            on_pool!(&inner.pool, p => sqlx::query(query.clone())
                 .bind(key)
                 .bind(item.as_ref())
                 .bind(until)
@@ -645,20 +740,35 @@ impl SqlBlocklist {
                 .map(drop))
         };
         timed("revoke", inner.query_timeout, revoke).await?;
+        self.record_change(identity).await?;
         self.maybe_purge();
         Ok(())
     }
 
+    /// Records in the change feed that `identity`'s revocations changed.
+    async fn record_change(&self, identity: Option<&str>) -> Result<(), StoreError> {
+        let inner = &self.0;
+        let identity = item(identity.unwrap_or(""));
+        let record = async {
+            on_pool!(&inner.pool, p => sqlx::query(inner.queries.record_change.clone())
+                .bind(identity.as_ref())
+                .execute(p)
+                .await
+                .map(drop))
+        };
+        timed("record the change", inner.query_timeout, record).await
+    }
+
     async fn revoke_if_new_now(
         &self,
-        jti: &str,
+        token: TokenKeys<'_>,
         ttl: Option<Duration>,
     ) -> Result<bool, StoreError> {
         let inner = &self.0;
-        let (key, item, until) = (digest(jti), item(jti), expires_at(ttl));
+        let (key, item, until) = (digest(token.jti), item(token.jti), expires_at(ttl));
         let now = now_secs();
         let revoke = async {
-            on_pool!(&inner.pool, p => sqlx::query(&inner.queries.revoke_if_new)
+            on_pool!(&inner.pool, p => sqlx::query(inner.queries.revoke_if_new.clone())
                 .bind(key)
                 .bind(item.as_ref())
                 .bind(until)
@@ -668,6 +778,9 @@ impl SqlBlocklist {
                 .map(|done| done.rows_affected() == 1))
         };
         let new = timed("revoke", inner.query_timeout, revoke).await?;
+        if new {
+            self.record_change(token.identity).await?;
+        }
         self.maybe_purge();
         Ok(new)
     }
@@ -683,7 +796,7 @@ impl SqlBlocklist {
         let cutoff = i64::try_from(issued_before).unwrap_or(i64::MAX);
         let now = now_secs();
         let revoke = async {
-            on_pool!(&inner.pool, p => sqlx::query(&inner.queries.revoke_identity)
+            on_pool!(&inner.pool, p => sqlx::query(inner.queries.revoke_identity.clone())
                 .bind(key)
                 .bind(item.as_ref())
                 .bind(cutoff)
@@ -694,6 +807,7 @@ impl SqlBlocklist {
                 .map(drop))
         };
         timed("revoke identity", inner.query_timeout, revoke).await?;
+        self.record_change(Some(identity)).await?;
         self.maybe_purge();
         Ok(())
     }
@@ -712,14 +826,25 @@ fn check_table(options: &SqlBlocklistOptions) -> Result<(), StoreError> {
 }
 
 impl BlocklistStore for SqlBlocklist {
-    /// One `SELECT` of two scalar subqueries: the `jti` row and the identity's cut-off, both
-    /// unexpired.
     fn check<'a>(
         &'a self,
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        Box::pin(self.check_now(jti, identity))
+        self.check_token(TokenKeys {
+            jti,
+            identity,
+            family: None,
+        })
+    }
+
+    /// One `SELECT` of three scalar subqueries: the `jti` row, the identity's cut-off and
+    /// the family row, each unexpired.
+    fn check_token<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+    ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
+        Box::pin(self.check_now(token))
     }
 
     /// An upsert keeping the later expiry (`None`: never expires).
@@ -728,7 +853,15 @@ impl BlocklistStore for SqlBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.revoke_now(jti, ttl))
+        Box::pin(self.revoke_now(jti, None, false, ttl))
+    }
+
+    fn revoke_token<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.revoke_now(token.jti, token.identity, false, ttl))
     }
 
     /// One `INSERT … ON CONFLICT DO UPDATE … WHERE expired`: a row changes only for the
@@ -738,7 +871,22 @@ impl BlocklistStore for SqlBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(self.revoke_if_new_now(jti, ttl))
+        self.revoke_token_if_new(
+            TokenKeys {
+                jti,
+                identity: None,
+                family: None,
+            },
+            ttl,
+        )
+    }
+
+    fn revoke_token_if_new<'a>(
+        &'a self,
+        token: TokenKeys<'a>,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(self.revoke_if_new_now(token, ttl))
     }
 
     /// An upsert keeping the larger cut-off and the later expiry, atomically.
@@ -749,6 +897,40 @@ impl BlocklistStore for SqlBlocklist {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(self.revoke_identity_now(identity, issued_before, ttl))
+    }
+
+    /// A row of its own kind (`2`), kept like a `jti`'s.
+    fn revoke_family<'a>(
+        &'a self,
+        identity: Option<&'a str>,
+        family: &'a str,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.revoke_now(family, identity, true, ttl))
+    }
+}
+
+impl ChangeFeed for SqlBlocklist {
+    /// The changes recorded in the last 10 s by the database's clock (in
+    /// `<table>_changes`); the cursor is not needed, and changes repeat while in the window.
+    fn changes_after<'a>(
+        &'a self,
+        _cursor: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Changes, StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let read = async {
+                on_pool!(&inner.pool, p => sqlx::query_as::<_, (String,)>(inner.queries.changes.clone())
+                    .bind(CHANGES_WINDOW_MS)
+                    .fetch_all(p)
+                    .await)
+            };
+            let rows = timed("read the changes", inner.query_timeout, read).await?;
+            Ok(Changes {
+                cursor: String::new(),
+                identities: rows.into_iter().map(|(identity,)| identity).collect(),
+            })
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::JwtManager;
-use crate::blocklist::{bounded, BlocklistStore, MemoryBlocklist, StoreError};
+use crate::blocklist::{bounded, BlocklistStore, MemoryBlocklist, StoreError, TokenKeys};
 use crate::config::Expiry;
 use crate::error::{ErrorKind, JwtError};
 use crate::token::Claims;
@@ -56,6 +56,13 @@ impl JwtManager {
             .filter(|d| *d <= LONGEST_TTL)
     }
 
+    /// The token's identity in the form stores key on.
+    fn identity_of(&self, claims: &Claims) -> Option<String> {
+        claims
+            .get(&self.0.config.identity_claim)
+            .map(canonical_identity)
+    }
+
     /// The token's `jti`, which revocation needs: absent or empty is an invalid token (422).
     fn jti_of<'c>(&self, claims: &'c Claims) -> Result<&'c str, JwtError> {
         match claims.jti() {
@@ -94,14 +101,20 @@ impl JwtManager {
             return Ok(());
         }
         let ttl = self.remaining(claims);
-        bounded(store.revoke(jti, ttl)).await.map_err(unavailable)
+        let identity = self.identity_of(claims);
+        let token = keys(jti, identity.as_deref(), claims);
+        bounded(store.revoke_token(token, ttl))
+            .await
+            .map_err(unavailable)
     }
 
     /// [`revoke_token`](Self::revoke_token) without counting it (the caller did).
     pub(crate) async fn revoke_counted(&self, claims: &Claims) -> Result<(), JwtError> {
         let jti = self.jti_of(claims)?;
         let store = self.store()?;
-        bounded(store.revoke(jti, self.remaining(claims)))
+        let identity = self.identity_of(claims);
+        let token = keys(jti, identity.as_deref(), claims);
+        bounded(store.revoke_token(token, self.remaining(claims)))
             .await
             .map_err(unavailable)
     }
@@ -109,10 +122,7 @@ impl JwtManager {
     /// Counts a revocation of `claims` against its identity's quota: past it, revokes every
     /// token of the identity issued so far and answers `true` (nothing more to store).
     pub(crate) async fn collapsed(&self, claims: &Claims) -> Result<bool, JwtError> {
-        let Some(identity) = claims
-            .get(&self.0.config.identity_claim)
-            .map(canonical_identity)
-        else {
+        let Some(identity) = self.identity_of(claims) else {
             return Ok(false);
         };
         if self.0.quota.admit(&identity, self.now_f64()) {
@@ -158,22 +168,21 @@ impl JwtManager {
     /// What the store says of these claims.
     pub(crate) async fn revocation(&self, claims: &Claims) -> Result<Revocation, JwtError> {
         let jti = self.jti_of(claims)?;
-        let identity = || {
-            claims
-                .get(&self.0.config.identity_claim)
-                .map(canonical_identity)
-        };
         let verdict = match &self.0.blocklist {
             None => return Err(no_store()),
             // In process: answered in place, and the identity's form is computed only when a
             // cut-off was ever recorded.
             Some(Store::Memory(memory)) => {
-                let identity = memory.has_identity_cutoffs().then(identity).flatten();
-                memory.check_now(jti, identity.as_deref())
+                let identity = memory
+                    .has_identity_cutoffs()
+                    .then(|| self.identity_of(claims))
+                    .flatten();
+                memory.check_now(keys(jti, identity.as_deref(), claims))
             }
+            // Everything about the token in one round trip.
             Some(Store::Other(store)) => {
-                let identity = identity();
-                bounded(store.check(jti, identity.as_deref()))
+                let identity = self.identity_of(claims);
+                bounded(store.check_token(keys(jti, identity.as_deref(), claims)))
                     .await
                     .map_err(unavailable)?
             }
@@ -182,26 +191,24 @@ impl JwtManager {
         let by_identity = verdict
             .identity_revoked_before
             .is_some_and(|before| issued <= before as f64);
-        // A token of a login family: the family may have been revoked as a whole.
-        if let Some(family) = claims.get_str(crate::token::FAMILY_CLAIM) {
-            let key = family_key(family);
-            let family_verdict = bounded(self.store()?.check(&key, None))
-                .await
-                .map_err(unavailable)?;
-            if family_verdict.jti_revoked {
-                return Ok(Revocation::Family);
-            }
-        }
-        Ok(match (verdict.jti_revoked, by_identity) {
-            (true, _) => Revocation::Token,
-            (false, true) => Revocation::Identity,
-            (false, false) => Revocation::No,
+        Ok(if verdict.family_revoked {
+            Revocation::Family
+        } else if verdict.jti_revoked {
+            Revocation::Token
+        } else if by_identity {
+            Revocation::Identity
+        } else {
+            Revocation::No
         })
     }
 
-    /// Revokes every token of a login family, for as long as any of them may be accepted:
-    /// the longest lifetime plus `JWT_DECODE_LEEWAY`, as a single revocation lasts.
-    pub(crate) async fn revoke_family(&self, family: &str) -> Result<(), JwtError> {
+    /// Revokes every token of the login family of `claims` (a token without one: nothing),
+    /// for as long as any of them may be accepted: the longest lifetime plus
+    /// `JWT_DECODE_LEEWAY`, as a single revocation lasts.
+    pub(crate) async fn revoke_family(&self, claims: &Claims) -> Result<(), JwtError> {
+        let Some(family) = claims.get_str(crate::token::FAMILY_CLAIM) else {
+            return Ok(());
+        };
         let store = self.store()?;
         let c = &self.0.config;
         let longest = match (c.access_token_expires, c.refresh_token_expires) {
@@ -211,7 +218,8 @@ impl JwtManager {
                 .filter(|d| *d <= LONGEST_TTL),
             _ => None,
         };
-        bounded(store.revoke(&family_key(family), longest))
+        let identity = self.identity_of(claims);
+        bounded(store.revoke_family(identity.as_deref(), family, longest))
             .await
             .map_err(unavailable)
     }
@@ -225,7 +233,9 @@ impl JwtManager {
         if self.collapsed(claims).await? {
             return Ok(true);
         }
-        bounded(store.revoke_if_new(jti, self.remaining(claims)))
+        let identity = self.identity_of(claims);
+        let token = keys(jti, identity.as_deref(), claims);
+        bounded(store.revoke_token_if_new(token, self.remaining(claims)))
             .await
             .map_err(unavailable)
     }
@@ -243,9 +253,13 @@ pub(crate) enum Revocation {
     Family,
 }
 
-/// The store key of a login family's revocation (a `jti` entry; no `jti` has this form).
-fn family_key(family: &str) -> String {
-    format!("family:{family}")
+/// The keys of a token for the store.
+fn keys<'a>(jti: &'a str, identity: Option<&'a str>, claims: &'a Claims) -> TokenKeys<'a> {
+    TokenKeys {
+        jti,
+        identity,
+        family: claims.get_str(crate::token::FAMILY_CLAIM),
+    }
 }
 
 /// The configured store: the in-memory one is known, so that a check needs no future.

@@ -337,8 +337,8 @@ async fn finish(
         };
         // A rotated refresh token that comes back: someone kept a copy. The whole login goes.
         if state == Revocation::Token && claims.token_type() == Some("refresh") {
-            if let Some(family) = claims.get_str(crate::token::FAMILY_CLAIM) {
-                manager.revoke_family(family).await?;
+            if claims.get_str(crate::token::FAMILY_CLAIM).is_some() {
+                manager.revoke_family(&claims).await?;
                 return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
                     &header, &claims,
                 ))));

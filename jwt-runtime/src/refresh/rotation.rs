@@ -97,9 +97,7 @@ impl JwtManager {
         }
         let family = refresh.get_str(FAMILY_CLAIM).map(str::to_owned);
         if !self.revoke_if_new(refresh).await? {
-            if let Some(family) = &family {
-                self.revoke_family(family).await?;
-            }
+            self.revoke_family(refresh).await?;
             return Err(JwtError::new(ErrorKind::RefreshReuse(Box::new(
                 TokenParts {
                     header: JwtHeader::default(),
@@ -119,9 +117,7 @@ impl JwtManager {
             return Ok(());
         }
         self.revoke_counted(claims).await?;
-        if let Some(family) = claims.get_str(FAMILY_CLAIM) {
-            self.revoke_family(family).await?;
-        }
+        self.revoke_family(claims).await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::blocklist::{bounded, BlocklistStore, StoreError, Verdict};
+use crate::blocklist::{bounded, BlocklistStore, StoreError, TokenKeys, Verdict};
 
 /// How long one store call may take in the suite before it counts as hung.
 const CALL_LIMIT: Duration = Duration::from_secs(10);
@@ -64,6 +64,73 @@ fn verdict(jti_revoked: bool, identity_revoked_before: Option<u64>) -> Verdict {
     Verdict {
         jti_revoked,
         identity_revoked_before,
+        family_revoked: false,
+    }
+}
+
+/// A token of no family.
+fn tok<'a>(jti: &'a str, identity: Option<&'a str>) -> TokenKeys<'a> {
+    TokenKeys {
+        jti,
+        identity,
+        family: None,
+    }
+}
+
+/// The calls of the suite, token by token, as the manager makes them.
+trait Calls {
+    fn check_jti<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: Option<&'a str>,
+    ) -> crate::loaders::BoxFuture<'a, Result<Verdict, StoreError>>;
+    fn revoke_jti<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<(), StoreError>>;
+    fn revoke_jti_as<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<(), StoreError>>;
+    fn revoke_jti_if_new<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<bool, StoreError>>;
+}
+
+impl<S: BlocklistStore + ?Sized> Calls for S {
+    fn check_jti<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: Option<&'a str>,
+    ) -> crate::loaders::BoxFuture<'a, Result<Verdict, StoreError>> {
+        self.check_token(tok(jti, identity))
+    }
+    fn revoke_jti<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<(), StoreError>> {
+        self.revoke_token(tok(jti, None), ttl)
+    }
+    fn revoke_jti_as<'a>(
+        &'a self,
+        jti: &'a str,
+        identity: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<(), StoreError>> {
+        self.revoke_token(tok(jti, Some(identity)), ttl)
+    }
+    fn revoke_jti_if_new<'a>(
+        &'a self,
+        jti: &'a str,
+        ttl: Option<Duration>,
+    ) -> crate::loaders::BoxFuture<'a, Result<bool, StoreError>> {
+        self.revoke_token_if_new(tok(jti, None), ttl)
     }
 }
 
@@ -144,40 +211,115 @@ pub async fn blocklist_conformance<S: BlocklistStore>(store: S) {
 }
 
 async fn revocation(store: &dyn BlocklistStore, run: &Run) {
+    families(store, run).await;
     let (jti, other, alice) = (run.jti("a"), run.jti("b"), run.identity("alice"));
-    let v = ok("check of an unknown jti", store.check(&jti, None)).await;
+    let v = ok("check of an unknown jti", store.check_jti(&jti, None)).await;
     assert_eq!(v, Verdict::default(), "an unknown jti is not revoked");
     let v = ok(
         "check with an unknown identity",
-        store.check(&jti, Some(&alice)),
+        store.check_jti(&jti, Some(&alice)),
     )
     .await;
     assert_eq!(v, Verdict::default(), "an unknown identity has no cut-off");
 
-    ok("revoke", store.revoke(&jti, Some(Duration::from_secs(600)))).await;
-    let v = ok("check of a revoked jti", store.check(&jti, None)).await;
-    assert_eq!(v, verdict(true, None), "a revoked jti is revoked");
-    let v = ok("check with an identity", store.check(&jti, Some(&alice))).await;
+    ok(
+        "revoke",
+        store.revoke_jti_as(&jti, &alice, Some(Duration::from_secs(600))),
+    )
+    .await;
+    let v = ok(
+        "check with an identity",
+        store.check_jti(&jti, Some(&alice)),
+    )
+    .await;
     assert_eq!(
         v,
         verdict(true, None),
         "a revoked jti is revoked, and its identity has no cut-off"
     );
-    let v = ok("check of another jti", store.check(&other, Some(&alice))).await;
+    let v = ok(
+        "check of another jti",
+        store.check_jti(&other, Some(&alice)),
+    )
+    .await;
     assert_eq!(v, Verdict::default(), "another jti is not revoked");
 
     ok(
         "revoke again",
-        store.revoke(&jti, Some(Duration::from_secs(600))),
+        store.revoke_jti_as(&jti, &alice, Some(Duration::from_secs(600))),
     )
     .await;
-    ok("revoke again, forever", store.revoke(&jti, None)).await;
-    let v = ok("check after revoking twice", store.check(&jti, None)).await;
+    ok(
+        "revoke again, forever",
+        store.revoke_jti_as(&jti, &alice, None),
+    )
+    .await;
+    let v = ok(
+        "check after revoking twice",
+        store.check_jti(&jti, Some(&alice)),
+    )
+    .await;
     assert_eq!(
         v,
         verdict(true, None),
         "revoking twice keeps the jti revoked"
     );
+}
+
+/// A family's revocation reaches every token of it, and only those.
+async fn families(store: &dyn BlocklistStore, run: &Run) {
+    let (alice, family, other) = (run.identity("fam"), run.jti("family"), run.jti("family-2"));
+    let (jti, second) = (run.jti("f1"), run.jti("f2"));
+    let of = |jti, family| TokenKeys {
+        jti,
+        identity: Some(alice.as_str()),
+        family: Some(family),
+    };
+    let v = ok(
+        "check of a token of a family",
+        store.check_token(of(&jti, &family)),
+    )
+    .await;
+    assert_eq!(v, Verdict::default(), "an unknown family is not revoked");
+    ok(
+        "revoke_family",
+        store.revoke_family(Some(&alice), &family, Some(Duration::from_secs(600))),
+    )
+    .await;
+    for t in [&jti, &second] {
+        let v = ok(
+            "check after revoke_family",
+            store.check_token(of(t, &family)),
+        )
+        .await;
+        assert_eq!(
+            v,
+            Verdict {
+                family_revoked: true,
+                ..Verdict::default()
+            },
+            "every token of a revoked family is refused, and only by its family"
+        );
+    }
+    let v = ok(
+        "check of another family",
+        store.check_token(of(&jti, &other)),
+    )
+    .await;
+    assert_eq!(v, Verdict::default(), "another family is not revoked");
+    let v = ok(
+        "check of the family's text as a jti",
+        store.check_jti(&family, Some(&alice)),
+    )
+    .await;
+    assert_eq!(v, Verdict::default(), "a family is not a jti");
+    ok(
+        "revoke a token of a family",
+        store.revoke_token(of(&other, &other), None),
+    )
+    .await;
+    let v = ok("check of it", store.check_token(of(&other, &other))).await;
+    assert_eq!(v, verdict(true, None), "a jti of a family is revoked alone");
 }
 
 async fn huge_values(store: &dyn BlocklistStore, run: &Run) {
@@ -191,8 +333,16 @@ async fn huge_values(store: &dyn BlocklistStore, run: &Run) {
         ("zero", Some(Duration::ZERO)),
     ] {
         let jti = run.jti(name);
-        ok(&format!("revoke with ttl {ttl:?}"), store.revoke(&jti, ttl)).await;
-        let v = ok(&format!("check after ttl {ttl:?}"), store.check(&jti, None)).await;
+        ok(
+            &format!("revoke with ttl {ttl:?}"),
+            store.revoke_jti(&jti, ttl),
+        )
+        .await;
+        let v = ok(
+            &format!("check after ttl {ttl:?}"),
+            store.check_jti(&jti, None),
+        )
+        .await;
         assert_eq!(v, verdict(true, None), "revoked with ttl {ttl:?}");
     }
 
@@ -204,7 +354,7 @@ async fn huge_values(store: &dyn BlocklistStore, run: &Run) {
     .await;
     let v = ok(
         "check after a u64::MAX cut-off",
-        store.check(&run.jti("x"), Some(&big)),
+        store.check_jti(&run.jti("x"), Some(&big)),
     )
     .await;
     assert!(
@@ -219,7 +369,7 @@ async fn huge_values(store: &dyn BlocklistStore, run: &Run) {
     .await;
     let v = ok(
         "check after a zero cut-off",
-        store.check(&run.jti("x"), Some(&zero)),
+        store.check_jti(&run.jti("x"), Some(&zero)),
     )
     .await;
     assert_eq!(v, verdict(false, Some(0)), "a cut-off of 0 is Some(0)");
@@ -232,15 +382,19 @@ async fn cutoffs(store: &dyn BlocklistStore, run: &Run) {
         store.revoke_identity_before(&alice, 1_700_000_000, None),
     )
     .await;
-    let v = ok("check with a cut-off", store.check(&jti, Some(&alice))).await;
+    let v = ok("check with a cut-off", store.check_jti(&jti, Some(&alice))).await;
     assert_eq!(
         v,
         verdict(false, Some(1_700_000_000)),
         "the cut-off is kept"
     );
-    let v = ok("check without identity", store.check(&jti, None)).await;
+    let v = ok("check without identity", store.check_jti(&jti, None)).await;
     assert_eq!(v, Verdict::default(), "no identity, no cut-off");
-    let v = ok("check of another identity", store.check(&jti, Some(&bob))).await;
+    let v = ok(
+        "check of another identity",
+        store.check_jti(&jti, Some(&bob)),
+    )
+    .await;
     assert_eq!(v, Verdict::default(), "identities do not share cut-offs");
 
     ok(
@@ -250,7 +404,7 @@ async fn cutoffs(store: &dyn BlocklistStore, run: &Run) {
     .await;
     let v = ok(
         "check after an earlier cut-off",
-        store.check(&jti, Some(&alice)),
+        store.check_jti(&jti, Some(&alice)),
     )
     .await;
     assert_eq!(
@@ -265,7 +419,7 @@ async fn cutoffs(store: &dyn BlocklistStore, run: &Run) {
     .await;
     let v = ok(
         "check after a later cut-off",
-        store.check(&jti, Some(&alice)),
+        store.check_jti(&jti, Some(&alice)),
     )
     .await;
     assert_eq!(
@@ -279,13 +433,13 @@ async fn cutoffs(store: &dyn BlocklistStore, run: &Run) {
         store.revoke_identity_before(&bob, 1_650_000_000, None),
     )
     .await;
-    let v = ok("check of alice", store.check(&jti, Some(&alice))).await;
+    let v = ok("check of alice", store.check_jti(&jti, Some(&alice))).await;
     assert_eq!(
         v,
         verdict(false, Some(1_800_000_000)),
         "bob's cut-off is not alice's"
     );
-    let v = ok("check of bob", store.check(&jti, Some(&bob))).await;
+    let v = ok("check of bob", store.check_jti(&jti, Some(&bob))).await;
     assert_eq!(v, verdict(false, Some(1_650_000_000)), "bob has his own");
 }
 
@@ -298,7 +452,11 @@ async fn awkward_values(store: &dyn BlocklistStore, run: &Run) {
         let cutoff = 1_700_000_000 + i as u64;
         let shown = value.escape_debug().to_string();
         let shown: String = shown.chars().take(60).collect();
-        ok(&format!("revoke {shown}"), store.revoke(&jti, None)).await;
+        ok(
+            &format!("revoke {shown}"),
+            store.revoke_jti_as(&jti, &identity, None),
+        )
+        .await;
         ok(
             &format!("revoke_identity_before {shown}"),
             store.revoke_identity_before(&identity, cutoff, None),
@@ -306,7 +464,7 @@ async fn awkward_values(store: &dyn BlocklistStore, run: &Run) {
         .await;
         let v = ok(
             &format!("check {shown}"),
-            store.check(&jti, Some(&identity)),
+            store.check_jti(&jti, Some(&identity)),
         )
         .await;
         assert_eq!(v, verdict(true, Some(cutoff)), "{shown} is kept exactly");
@@ -324,7 +482,11 @@ async fn awkward_values(store: &dyn BlocklistStore, run: &Run) {
         ];
         for miss in near.iter().filter(|m| m.as_str() != *value) {
             let (jti, identity) = (run.jti(miss), run.identity(miss));
-            let v = ok("check of a near miss", store.check(&jti, Some(&identity))).await;
+            let v = ok(
+                "check of a near miss",
+                store.check_jti(&jti, Some(&identity)),
+            )
+            .await;
             let miss_shown: String = miss.escape_debug().to_string().chars().take(60).collect();
             assert_eq!(
                 v,
@@ -340,12 +502,12 @@ async fn namespaces(store: &dyn BlocklistStore, run: &Run) {
     let shared = run.identity("shared");
     ok(
         "revoke a jti that reads like an identity",
-        store.revoke(&shared, None),
+        store.revoke_jti(&shared, None),
     )
     .await;
     let v = ok(
         "check of that identity",
-        store.check(&run.jti("n1"), Some(&shared)),
+        store.check_jti(&run.jti("n1"), Some(&shared)),
     )
     .await;
     assert_eq!(
@@ -360,13 +522,13 @@ async fn namespaces(store: &dyn BlocklistStore, run: &Run) {
         store.revoke_identity_before(&plain, 1_700_000_000, None),
     )
     .await;
-    let v = ok("check of that jti", store.check(&plain, None)).await;
+    let v = ok("check of that jti", store.check_jti(&plain, None)).await;
     assert_eq!(
         v,
         Verdict::default(),
         "an identity's cut-off does not revoke a jti"
     );
-    let v = ok("check of both", store.check(&plain, Some(&plain))).await;
+    let v = ok("check of both", store.check_jti(&plain, Some(&plain))).await;
     assert_eq!(
         v,
         verdict(false, Some(1_700_000_000)),
@@ -395,7 +557,7 @@ async fn concurrency<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
     join(calls).await;
     let v = ok(
         "check after concurrent cut-offs",
-        store.check(&run.jti("x"), Some(&identity)),
+        store.check_jti(&run.jti("x"), Some(&identity)),
     )
     .await;
     assert_eq!(
@@ -408,7 +570,7 @@ async fn concurrency<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
         store.revoke_identity_before(&identity, latest - 1, None),
     )
     .await;
-    let v = ok("check", store.check(&run.jti("x"), Some(&identity))).await;
+    let v = ok("check", store.check_jti(&run.jti("x"), Some(&identity))).await;
     assert_eq!(v, verdict(false, Some(latest)), "the latest stays");
 
     // 50 concurrent revocations of one jti, and of 50 different ones.
@@ -422,13 +584,13 @@ async fn concurrency<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
                 run.jti(&format!("concurrent-{i}"))
             };
             let ttl = (i % 4 == 1).then(|| Duration::from_secs(600 + i));
-            tokio::spawn(async move { ok("concurrent revoke", store.revoke(&jti, ttl)).await })
+            tokio::spawn(async move { ok("concurrent revoke", store.revoke_jti(&jti, ttl)).await })
         })
         .collect();
     join(calls).await;
     let v = ok(
         "check after concurrent revocations",
-        store.check(&one, None),
+        store.check_jti(&one, None),
     )
     .await;
     assert_eq!(v, verdict(true, None), "concurrent revocations of one jti");
@@ -436,7 +598,7 @@ async fn concurrency<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
         let jti = run.jti(&format!("concurrent-{i}"));
         let v = ok(
             "check after concurrent revocations",
-            store.check(&jti, None),
+            store.check_jti(&jti, None),
         )
         .await;
         assert_eq!(v, verdict(true, None), "concurrent revocation {i}");
@@ -454,7 +616,7 @@ async fn first_revocation_wins<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
                 tokio::spawn(async move {
                     ok(
                         "concurrent revoke_if_new",
-                        store.revoke_if_new(&jti, Some(Duration::from_secs(600))),
+                        store.revoke_jti_if_new(&jti, Some(Duration::from_secs(600))),
                     )
                     .await
                 })
@@ -472,14 +634,14 @@ async fn first_revocation_wins<S: BlocklistStore>(store: &Arc<S>, run: &Run) {
             firsts, 1,
             "of concurrent revoke_if_new calls, exactly one is first"
         );
-        let v = ok("check after revoke_if_new", store.check(&jti, None)).await;
+        let v = ok("check after revoke_if_new", store.check_jti(&jti, None)).await;
         assert_eq!(v, verdict(true, None), "revoke_if_new revokes");
     }
     let revoked = run.jti("first-after-revoke");
-    ok("revoke", store.revoke(&revoked, None)).await;
+    ok("revoke", store.revoke_jti(&revoked, None)).await;
     let new = ok(
         "revoke_if_new of a revoked jti",
-        store.revoke_if_new(&revoked, None),
+        store.revoke_jti_if_new(&revoked, None),
     )
     .await;
     assert!(!new, "a revoked jti is not new");
@@ -499,14 +661,14 @@ async fn expiry<S: BlocklistStore>(store: Arc<S>, jti: String) {
     let sent = Instant::now();
     ok(
         "revoke for 1.5 s",
-        store.revoke(&jti, Some(Duration::from_millis(1500))),
+        store.revoke_jti(&jti, Some(Duration::from_millis(1500))),
     )
     .await;
     let done = Instant::now();
-    ok("revoke forever", store.revoke(&forever, None)).await;
+    ok("revoke forever", store.revoke_jti(&forever, None)).await;
 
     tokio::time::sleep_until((sent + Duration::from_millis(1200)).into()).await;
-    let v = ok("check after 1.2 s", store.check(&jti, None)).await;
+    let v = ok("check after 1.2 s", store.check_jti(&jti, None)).await;
     assert_eq!(
         v,
         verdict(true, None),
@@ -514,21 +676,25 @@ async fn expiry<S: BlocklistStore>(store: Arc<S>, jti: String) {
     );
 
     tokio::time::sleep_until((done + Duration::from_millis(2600)).into()).await;
-    let v = ok("check after 2.6 s", store.check(&jti, None)).await;
+    let v = ok("check after 2.6 s", store.check_jti(&jti, None)).await;
     assert_eq!(
         v,
         Verdict::default(),
         "a jti revoked for 1.5 s is no longer revoked after 2.6 s"
     );
-    let v = ok("check of the one kept forever", store.check(&forever, None)).await;
+    let v = ok(
+        "check of the one kept forever",
+        store.check_jti(&forever, None),
+    )
+    .await;
     assert_eq!(
         v,
         verdict(true, None),
         "a jti revoked without ttl stays revoked"
     );
 
-    ok("revoke the expired one again", store.revoke(&jti, None)).await;
-    let v = ok("check after revoking again", store.check(&jti, None)).await;
+    ok("revoke the expired one again", store.revoke_jti(&jti, None)).await;
+    let v = ok("check after revoking again", store.check_jti(&jti, None)).await;
     assert_eq!(
         v,
         verdict(true, None),
@@ -586,21 +752,25 @@ pub async fn blocklist_outage_conformance<S: BlocklistStore, B: Backend>(
     let run = Run::new();
     let (before, during, after) = (run.jti("before"), run.jti("during"), run.jti("after"));
     let identity = run.identity("outage");
-    ok("revoke with the backend up", store.revoke(&before, None)).await;
+    ok(
+        "revoke with the backend up",
+        store.revoke_jti_as(&before, &identity, None),
+    )
+    .await;
     let v = ok(
         "check with the backend up",
-        store.check(&before, Some(&identity)),
+        store.check_jti(&before, Some(&identity)),
     )
     .await;
     assert_eq!(v, verdict(true, None), "the store works before the outage");
 
     backend.stop().await;
-    match bounded(store.check(&before, Some(&identity))).await {
+    match bounded(store.check_jti(&before, Some(&identity))).await {
         Err(_) => {}
         Ok(v) => panic!("blocklist conformance: check answered {v:?} with the backend down"),
     }
     assert!(
-        bounded(store.revoke(&during, None)).await.is_err(),
+        bounded(store.revoke_jti(&during, None)).await.is_err(),
         "blocklist conformance: revoke succeeded with the backend down"
     );
     assert!(
@@ -613,7 +783,7 @@ pub async fn blocklist_outage_conformance<S: BlocklistStore, B: Backend>(
     backend.restart().await;
     let deadline = Instant::now() + RECOVERY_LIMIT;
     loop {
-        match bounded(store.check(&during, None)).await {
+        match bounded(store.check_jti(&during, None)).await {
             Ok(_) => break,
             Err(e) if Instant::now() >= deadline => fail(
                 &format!("check {RECOVERY_LIMIT:?} after the backend came back"),
@@ -622,7 +792,15 @@ pub async fn blocklist_outage_conformance<S: BlocklistStore, B: Backend>(
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
-    ok("revoke after recovery", store.revoke(&after, None)).await;
-    let v = ok("check after recovery", store.check(&after, Some(&identity))).await;
+    ok(
+        "revoke after recovery",
+        store.revoke_jti_as(&after, &identity, None),
+    )
+    .await;
+    let v = ok(
+        "check after recovery",
+        store.check_jti(&after, Some(&identity)),
+    )
+    .await;
     assert_eq!(v, verdict(true, None), "the store works after the outage");
 }
