@@ -1,14 +1,31 @@
-//! `testing::blocklist_conformance` on every store we ship, each on its real backend: the
-//! in-memory store, Redis (`--features redis`, a `redis-server` of its own), SQLite
-//! (`--features sqlite`, a temporary file) and PostgreSQL (`--features postgres`, a server of
-//! its own, see `common/pg.rs`); and `testing::blocklist_outage_conformance` on Redis and
-//! PostgreSQL, whose servers are stopped and started again on the same port.
+//! `testing::blocklist_conformance` on every store we ship, each on its real backend, with
+//! and without a `NearCache` where one applies: the in-memory store, Redis (`--features
+//! redis`, a `redis-server` of its own), a Redis Cluster of three masters (started by the
+//! test, see `common/redis_cluster.rs`), SQLite (`--features sqlite`, a temporary file) and
+//! PostgreSQL (`--features postgres`, a server of its own, see `common/pg.rs`);
+//! `testing::blocklist_outage_conformance` on Redis and PostgreSQL, whose servers are stopped
+//! and started again on the same port; and `change_feed_conformance` and
+//! `near_cache_conformance` (two instances on one backend) on every shared store.
 #![cfg(feature = "test-util")]
 
 mod common;
 
+use std::time::Duration;
+
 use axum_jwt_extended::testing::blocklist_conformance;
-use axum_jwt_extended::MemoryBlocklist;
+use axum_jwt_extended::{ChangeFeed, MemoryBlocklist, NearCache, NearCacheOptions};
+
+/// A near cache with a short lease, so that the suite's many revocations (each waits out
+/// the lease) stay quick.
+#[allow(dead_code)]
+fn near<S: ChangeFeed>(store: S) -> NearCache<S> {
+    NearCache::with_options(
+        store,
+        NearCacheOptions::new()
+            .lease(Duration::from_millis(60))
+            .heartbeat(Duration::from_millis(20)),
+    )
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn memory_blocklist_conforms() {
@@ -23,7 +40,8 @@ async fn memory_blocklist_conforms_on_a_current_thread_runtime() {
 #[cfg(feature = "redis")]
 mod on_redis {
     use axum_jwt_extended::testing::{
-        blocklist_conformance, blocklist_outage_conformance, Backend,
+        blocklist_conformance, blocklist_outage_conformance, change_feed_conformance,
+        near_cache_conformance, Backend,
     };
     use axum_jwt_extended::RedisBlocklist;
 
@@ -52,6 +70,57 @@ mod on_redis {
         let store = RedisBlocklist::new(&server.0.url()).unwrap();
         blocklist_outage_conformance(store, &mut server).await;
     }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn redis_blocklist_with_a_near_cache_conforms() {
+        let server = RedisServer::start();
+        let store = RedisBlocklist::new(&server.url()).unwrap();
+        blocklist_conformance(super::near(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn redis_change_feed_and_near_caches_conform() {
+        let server = RedisServer::start();
+        change_feed_conformance(RedisBlocklist::new(&server.url()).unwrap()).await;
+        near_cache_conformance(
+            RedisBlocklist::new(&server.url()).unwrap(),
+            RedisBlocklist::new(&server.url()).unwrap(),
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn redis_with_a_near_cache_fails_closed_and_recovers() {
+        let mut server = Outage(RedisServer::start());
+        let store = super::near(RedisBlocklist::new(&server.0.url()).unwrap());
+        blocklist_outage_conformance(store, &mut server).await;
+    }
+}
+
+#[cfg(feature = "redis")]
+mod on_redis_cluster {
+    use axum_jwt_extended::testing::{
+        blocklist_conformance, change_feed_conformance, near_cache_conformance,
+    };
+    use axum_jwt_extended::RedisBlocklist;
+
+    use crate::common::redis_cluster::RedisCluster;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn redis_cluster_blocklist_conforms_with_and_without_a_near_cache() {
+        let cluster = RedisCluster::start();
+        let store = RedisBlocklist::cluster(cluster.urls()).unwrap();
+        assert!(store.is_cluster());
+        blocklist_conformance(store).await;
+        let store = RedisBlocklist::cluster(cluster.urls()).unwrap();
+        blocklist_conformance(super::near(store)).await;
+        change_feed_conformance(RedisBlocklist::cluster(cluster.urls()).unwrap()).await;
+        near_cache_conformance(
+            RedisBlocklist::cluster(cluster.urls()).unwrap(),
+            RedisBlocklist::cluster(cluster.urls()).unwrap(),
+        )
+        .await;
+    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -75,6 +144,21 @@ mod on_sqlite {
     async fn sqlite_in_memory_blocklist_conforms() {
         let store = SqlBlocklist::connect("sqlite::memory:").await.unwrap();
         blocklist_conformance(store).await;
+    }
+
+    /// Two processes on one SQLite file can share a near cache too.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite_change_feed_and_near_caches_conform() {
+        use axum_jwt_extended::testing::{change_feed_conformance, near_cache_conformance};
+        let dir = TempDir::new();
+        let url = dir.sqlite_url("blocklist.db");
+        change_feed_conformance(SqlBlocklist::connect(&url).await.unwrap()).await;
+        blocklist_conformance(super::near(SqlBlocklist::connect(&url).await.unwrap())).await;
+        near_cache_conformance(
+            SqlBlocklist::connect(&url).await.unwrap(),
+            SqlBlocklist::connect(&url).await.unwrap(),
+        )
+        .await;
     }
 }
 
@@ -109,6 +193,27 @@ mod on_postgres {
     async fn postgres_blocklist_fails_closed_and_recovers() {
         let mut server = Outage(PgServer::start());
         let store = SqlBlocklist::connect(&server.0.url()).await.unwrap();
+        blocklist_outage_conformance(store, &mut server).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_with_a_near_cache_conforms() {
+        use axum_jwt_extended::testing::{change_feed_conformance, near_cache_conformance};
+        let server = PgServer::start();
+        let url = server.url();
+        change_feed_conformance(SqlBlocklist::connect(&url).await.unwrap()).await;
+        blocklist_conformance(super::near(SqlBlocklist::connect(&url).await.unwrap())).await;
+        near_cache_conformance(
+            SqlBlocklist::connect(&url).await.unwrap(),
+            SqlBlocklist::connect(&url).await.unwrap(),
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_with_a_near_cache_fails_closed_and_recovers() {
+        let mut server = Outage(PgServer::start());
+        let store = super::near(SqlBlocklist::connect(&server.0.url()).await.unwrap());
         blocklist_outage_conformance(store, &mut server).await;
     }
 }

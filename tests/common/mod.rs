@@ -8,6 +8,7 @@ pub mod keys;
 pub mod pg;
 pub mod process;
 pub mod python;
+pub mod redis_cluster;
 pub mod redis_server;
 pub mod reference;
 

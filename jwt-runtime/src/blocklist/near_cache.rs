@@ -328,7 +328,11 @@ impl<S: ChangeFeed> NearCache<S> {
         }
         let asked_at = s.generation.load(Ordering::Acquire);
         let verdict = s.store.check_token(token).await?;
-        s.insert(&token, verdict, asked_at);
+        // Only answers that can change by a revocation alone are kept: a revoked entry
+        // expires in the store, which the feed does not say.
+        if !verdict.jti_revoked && !verdict.family_revoked {
+            s.insert(&token, verdict, asked_at);
+        }
         Ok(verdict)
     }
 

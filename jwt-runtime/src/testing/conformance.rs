@@ -6,7 +6,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::blocklist::{bounded, BlocklistStore, StoreError, TokenKeys, Verdict};
+use crate::blocklist::{
+    bounded, BlocklistStore, ChangeFeed, NearCache, NearCacheOptions, StoreError, TokenKeys,
+    Verdict,
+};
 
 /// How long one store call may take in the suite before it counts as hung.
 const CALL_LIMIT: Duration = Duration::from_secs(10);
@@ -803,4 +806,155 @@ pub async fn blocklist_outage_conformance<S: BlocklistStore, B: Backend>(
     )
     .await;
     assert_eq!(v, verdict(true, None), "the store works after the outage");
+}
+
+/// Checks that a [`ChangeFeed`] names every identity whose revocations changed: after a
+/// revoked token, a moved cut-off, a revoked family and a first revocation, the feed read
+/// from the cursor it gave before them names each identity (within 5 s, read as a
+/// heartbeat would).
+///
+/// ```
+/// # async fn run(store: axum_jwt_extended_runtime::RedisBlocklist) {
+/// use axum_jwt_extended_runtime::testing::change_feed_conformance;
+/// change_feed_conformance(store).await;
+/// # }
+/// ```
+pub async fn change_feed_conformance<S: ChangeFeed>(store: S) {
+    let run = Run::new();
+    let start = ok("changes with no cursor", store.changes_after(None)).await;
+    assert!(
+        start.identities.is_empty(),
+        "with no cursor, the feed names nothing"
+    );
+    let (a, b, c, d) = (
+        run.identity("feed-a"),
+        run.identity("feed-b"),
+        run.identity("feed-c"),
+        run.identity("feed-d"),
+    );
+    let (jti, family, first) = (run.jti("feed"), run.jti("feed-family"), run.jti("feed-1"));
+    ok(
+        "revoke_token",
+        store.revoke_token(tok(&jti, Some(&a)), None),
+    )
+    .await;
+    ok(
+        "revoke_identity_before",
+        store.revoke_identity_before(&b, 1_700_000_000, None),
+    )
+    .await;
+    ok(
+        "revoke_family",
+        store.revoke_family(Some(&c), &family, None),
+    )
+    .await;
+    let new = ok(
+        "revoke_token_if_new",
+        store.revoke_token_if_new(tok(&first, Some(&d)), None),
+    )
+    .await;
+    assert!(new, "a first revocation is new");
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut cursor = start.cursor;
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let changes = ok(
+            "changes after the cursor",
+            store.changes_after(Some(&cursor)),
+        )
+        .await;
+        seen.extend(changes.identities);
+        cursor = changes.cursor;
+        let missing: Vec<&String> = [&a, &b, &c, &d]
+            .into_iter()
+            .filter(|i| !seen.contains(*i))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "blocklist conformance: the change feed does not name {missing:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Checks that two [`NearCache`]s on one backend (`first` and `second`: two handles of
+/// your store, as two instances of your app would have) keep revocation strict: a token
+/// cached by the second as not revoked is refused by it on the very next check after the
+/// first has revoked it (by `jti`, by identity cut-off, by family, and by a first
+/// revocation), and answers from the cache are served while nothing changed.
+///
+/// Uses a lease of 300 ms; takes a few seconds.
+///
+/// ```
+/// # async fn run(a: axum_jwt_extended_runtime::RedisBlocklist, b: axum_jwt_extended_runtime::RedisBlocklist) {
+/// use axum_jwt_extended_runtime::testing::near_cache_conformance;
+/// near_cache_conformance(a, b).await;
+/// # }
+/// ```
+pub async fn near_cache_conformance<S: ChangeFeed>(first: S, second: S) {
+    let options = NearCacheOptions::new()
+        .lease(Duration::from_millis(300))
+        .heartbeat(Duration::from_millis(100));
+    let (a, b) = (
+        NearCache::with_options(first, options),
+        NearCache::with_options(second, options),
+    );
+    let run = Run::new();
+    for kind in ["jti", "cut-off", "family", "first"] {
+        let identity = run.identity(&format!("near-{kind}"));
+        let (jti, family) = (
+            run.jti(&format!("near-{kind}")),
+            run.jti(&format!("near-family-{kind}")),
+        );
+        let token = TokenKeys {
+            jti: &jti,
+            identity: Some(&identity),
+            family: Some(&family),
+        };
+        // The second instance caches the token as not revoked.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let v = ok("check through the near cache", b.check_token(token)).await;
+            assert_eq!(v, Verdict::default(), "{kind}: not revoked yet");
+            if b.lease_holds() && !b.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "blocklist conformance: the near cache never held its lease (does the change feed answer?)"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        match kind {
+            "jti" => ok("revoke_token", a.revoke_token(token, None)).await,
+            "cut-off" => {
+                ok(
+                    "revoke_identity_before",
+                    a.revoke_identity_before(&identity, u64::MAX / 2, None),
+                )
+                .await
+            }
+            "family" => {
+                ok(
+                    "revoke_family",
+                    a.revoke_family(Some(&identity), &family, None),
+                )
+                .await
+            }
+            _ => assert!(
+                ok("revoke_token_if_new", a.revoke_token_if_new(token, None)).await,
+                "a first revocation is new"
+            ),
+        }
+        let v = ok("check right after the revocation", b.check_token(token)).await;
+        assert_ne!(
+            v,
+            Verdict::default(),
+            "blocklist conformance: {kind}: a revocation that returned on one instance is not seen by the other's near cache"
+        );
+    }
 }

@@ -36,7 +36,10 @@ use crate::cookies::JwtCookies;
 
 mod conformance;
 
-pub use conformance::{blocklist_conformance, blocklist_outage_conformance, Backend};
+pub use conformance::{
+    blocklist_conformance, blocklist_outage_conformance, change_feed_conformance,
+    near_cache_conformance, Backend,
+};
 
 /// A 64-byte random secret that passes every start-up check (long enough for HS512). For
 /// tests only: anyone can read it here.
