@@ -5,52 +5,10 @@
 
 mod common;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use common::process::{demo_bin, free_addr, start};
+use common::process::{cookie, demo_bin, free_addr, http, start};
 use common::TempDir;
-
-/// One request: `(status, JSON body, Set-Cookie lines)`.
-async fn http(
-    method: &str,
-    url: String,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> (u16, Value, Vec<String>) {
-    let client = common::http();
-    let mut req = client.request(method.parse().unwrap(), url);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req
-            .header("Content-Type", "application/json")
-            .body(b.to_string());
-    }
-    let r = req.send().await.expect("request");
-    let status = r.status().as_u16();
-    let cookies = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .collect();
-    let text = r.text().await.unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        cookies,
-    )
-}
-
-fn cookie(lines: &[String], name: &str) -> Option<String> {
-    lines.iter().find_map(|l| {
-        l.split(';')
-            .next()?
-            .strip_prefix(&format!("{name}="))
-            .map(str::to_owned)
-    })
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn recipes_over_http_across_demo_processes() {

@@ -223,8 +223,10 @@ mod db {
                 .map_err(|_| cannot_connect(&sqlx::Error::PoolTimedOut, None))?
                 .map_err(|e| cannot_connect(&e, database.as_deref()))?;
                 let _ = sqlx::Connection::close(first).await;
+                // A request waits at most a second for a connection: while the database is
+                // down, requests fail (503) instead of hanging.
                 let pool = sqlx::postgres::PgPoolOptions::new()
-                    .acquire_timeout(std::time::Duration::from_secs(5))
+                    .acquire_timeout(std::time::Duration::from_secs(1))
                     .connect_with(options)
                     .await
                     .map_err(|e| cannot_connect(&e, database.as_deref()))?;
@@ -919,12 +921,46 @@ async fn answer_options(req: Request, next: Next) -> Response {
 
 // ---- assembly ------------------------------------------------------------------------------
 
-/// Where revocations are kept.
+/// Where revocations are kept, and whether a near cache fronts the store.
 enum Revocations<'a> {
     Memory,
-    Redis(&'a str),
+    Redis(&'a str, bool),
+    RedisCluster(&'a [String], bool),
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
-    Sql(axum_jwt_extended::SqlBlocklist),
+    Sql(axum_jwt_extended::SqlBlocklist, bool),
+}
+
+impl<'a> Revocations<'a> {
+    /// Memory, Redis or a Redis Cluster, as the options say (a database is [`start`]'s).
+    fn of(options: &'a Options) -> Revocations<'a> {
+        match (&options.redis_url, &options.redis_cluster_urls) {
+            (Some(url), _) => Revocations::Redis(url, options.near_cache),
+            (None, Some(urls)) => Revocations::RedisCluster(urls, options.near_cache),
+            (None, None) => Revocations::Memory,
+        }
+    }
+}
+
+/// The demo's near cache: a lease of 2 s renewed every second, so that a thousand requests
+/// with one token cost the store a handful of commands; every revocation waits out the lease.
+#[cfg_attr(
+    not(any(feature = "redis", feature = "sqlite", feature = "postgres")),
+    allow(dead_code)
+)]
+fn with_store<S: axum_jwt_extended::ChangeFeed>(
+    builder: axum_jwt_extended::JwtManagerBuilder,
+    store: S,
+    near_cache: bool,
+) -> axum_jwt_extended::JwtManagerBuilder {
+    if near_cache {
+        let options = axum_jwt_extended::NearCacheOptions::new()
+            .lease(std::time::Duration::from_secs(2))
+            .heartbeat(std::time::Duration::from_secs(1));
+        println!("a near cache answers repeated checks (lease 2 s)");
+        builder.blocklist(axum_jwt_extended::NearCache::with_options(store, options))
+    } else {
+        builder.blocklist(store)
+    }
 }
 
 fn manager_builder(
@@ -957,9 +993,12 @@ fn manager_builder(
     };
     builder = match revocations {
         Revocations::Memory => builder.blocklist(MemoryBlocklist::new()),
-        Revocations::Redis(url) => redis_store(builder, url)?,
+        Revocations::Redis(url, near) => redis_store(builder, RedisAt::Url(url), near)?,
+        Revocations::RedisCluster(urls, near) => {
+            redis_store(builder, RedisAt::Cluster(urls), near)?
+        }
         #[cfg(any(feature = "sqlite", feature = "postgres"))]
-        Revocations::Sql(store) => builder.blocklist(store),
+        Revocations::Sql(store, near) => with_store(builder, store, near),
     };
     Ok(builder)
 }
@@ -973,18 +1012,50 @@ async fn build_manager(
     let jwt = builder.build_async().await;
     #[cfg(not(feature = "jwks"))]
     let jwt = builder.build();
-    jwt.map_err(|e| format!("invalid configuration: {e}"))
+    let jwt = jwt.map_err(|e| format!("invalid configuration: {e}"))?;
+    // Connected before the first request; a store that is down now is not fatal: requests
+    // that need it answer 503 until it is back.
+    if jwt.connect_blocklist().await.is_err() {
+        eprintln!(
+            "warning: the revocation store does not answer yet; requests that need it answer \
+             503 until it does"
+        );
+    }
+    Ok(jwt)
+}
+
+/// Which Redis: `REDIS_URL` or `REDIS_CLUSTER_URLS`.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+enum RedisAt<'a> {
+    Url(&'a str),
+    Cluster(&'a [String]),
 }
 
 #[cfg(feature = "redis")]
 fn redis_store(
     builder: axum_jwt_extended::JwtManagerBuilder,
-    url: &str,
+    at: RedisAt<'_>,
+    near_cache: bool,
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
-    let store = axum_jwt_extended::RedisBlocklist::new(url)
-        .map_err(|e| format!("invalid REDIS_URL: {e}"))?;
-    println!("revocations are kept in Redis at {}", shown_url(url));
-    Ok(builder.blocklist(store))
+    let store = match at {
+        RedisAt::Url(url) => {
+            let store = axum_jwt_extended::RedisBlocklist::new(url)
+                .map_err(|e| format!("invalid REDIS_URL: {e}"))?;
+            println!("revocations are kept in Redis at {}", shown_url(url));
+            store
+        }
+        RedisAt::Cluster(urls) => {
+            let store = axum_jwt_extended::RedisBlocklist::cluster(urls)
+                .map_err(|e| format!("invalid REDIS_CLUSTER_URLS: {e}"))?;
+            let shown: Vec<String> = urls.iter().map(|u| shown_url(u)).collect();
+            println!(
+                "revocations are kept in the Redis Cluster of {}",
+                shown.join(", ")
+            );
+            store
+        }
+    };
+    Ok(with_store(builder, store, near_cache))
 }
 
 /// A URL without its credentials, for printing: `redis://user:p@ss@host/0` is shown as
@@ -1007,13 +1078,17 @@ pub fn shown_url(url: &str) -> String {
 #[cfg(not(feature = "redis"))]
 fn redis_store(
     _builder: axum_jwt_extended::JwtManagerBuilder,
-    _url: &str,
+    at: RedisAt<'_>,
+    _near_cache: bool,
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
-    Err(
-        "REDIS_URL is set but the demo was built without Redis support: \
+    let variable = match at {
+        RedisAt::Url(_) => "REDIS_URL",
+        RedisAt::Cluster(_) => "REDIS_CLUSTER_URLS",
+    };
+    Err(format!(
+        "{variable} is set but the demo was built without Redis support: \
          run `cargo run --example demo --features redis`"
-            .into(),
-    )
+    ))
 }
 
 fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router {
@@ -1089,6 +1164,10 @@ pub struct Options {
     pub implicit_refresh: Option<std::time::Duration>,
     /// `DEMO_ROTATE_REFRESH=true`: rotate refresh tokens, with reuse detection.
     pub rotate_refresh: bool,
+    /// `REDIS_CLUSTER_URLS`: keep revocations in this Redis Cluster (seed node URLs).
+    pub redis_cluster_urls: Option<Vec<String>>,
+    /// `DEMO_NEAR_CACHE=true`: a near cache in front of a shared store.
+    pub near_cache: bool,
 }
 
 impl Options {
@@ -1113,10 +1192,36 @@ impl Options {
         };
         let redis_url = lookup("REDIS_URL").filter(|u| !u.is_empty());
         let database_url = lookup("DATABASE_URL").filter(|u| !u.is_empty());
-        if redis_url.is_some() && database_url.is_some() {
+        let redis_cluster_urls = lookup("REDIS_CLUSTER_URLS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|urls| !urls.is_empty());
+        let stores = [
+            ("REDIS_URL", redis_url.is_some()),
+            ("REDIS_CLUSTER_URLS", redis_cluster_urls.is_some()),
+            ("DATABASE_URL", database_url.is_some()),
+        ];
+        let set: Vec<&str> = stores.iter().filter(|(_, s)| *s).map(|(n, _)| *n).collect();
+        if set.len() > 1 {
+            return Err(format!(
+                "{} are both set: revocations live in one store; set one of them",
+                set.join(" and ")
+            ));
+        }
+        let near_cache = match lookup("DEMO_NEAR_CACHE").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => return Err(format!("DEMO_NEAR_CACHE: {v:?} is not true or false")),
+        };
+        if near_cache && set.is_empty() {
             return Err(
-                "REDIS_URL and DATABASE_URL are both set: revocations live in one store; \
-                 set one of them"
+                "DEMO_NEAR_CACHE=true needs a shared store: set REDIS_URL, REDIS_CLUSTER_URLS \
+                 or a postgres:// DATABASE_URL"
                     .into(),
             );
         }
@@ -1125,6 +1230,8 @@ impl Options {
             database_url,
             implicit_refresh,
             rotate_refresh,
+            redis_cluster_urls,
+            near_cache,
         })
     }
 }
@@ -1137,10 +1244,7 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
         return Err("DATABASE_URL needs the demo's start()".into());
     }
     let users = UserStore::Memory(users());
-    let revocations = match options.redis_url.as_deref() {
-        Some(url) if !url.is_empty() => Revocations::Redis(url),
-        _ => Revocations::Memory,
-    };
+    let revocations = Revocations::of(options);
     let jwt = manager_builder(config, revocations, users.clone())?
         .build()
         .map_err(|e| format!("invalid configuration: {e}"))?;
@@ -1153,10 +1257,7 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
 pub async fn start(config: JwtConfig, options: &Options) -> Result<Router, String> {
     let Some(url) = options.database_url.as_deref().filter(|u| !u.is_empty()) else {
         let users = UserStore::Memory(users());
-        let revocations = match options.redis_url.as_deref() {
-            Some(url) if !url.is_empty() => Revocations::Redis(url),
-            _ => Revocations::Memory,
-        };
+        let revocations = Revocations::of(options);
         let jwt = build_manager(manager_builder(config, revocations, users.clone())?).await?;
         return assemble(jwt, users, options);
     };
@@ -1176,7 +1277,7 @@ async fn on_database(config: JwtConfig, options: &Options, url: &str) -> Result<
     let users = UserStore::Sql(db);
     let jwt = build_manager(manager_builder(
         config,
-        Revocations::Sql(store),
+        Revocations::Sql(store, options.near_cache),
         users.clone(),
     )?)
     .await?;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use serde_json::Value;
+
 /// The demo binary, built with every feature (what `cargo test --all-features` builds).
 pub fn demo_bin() -> PathBuf {
     let status = Command::new(env!("CARGO"))
@@ -83,4 +85,46 @@ pub async fn start(bin: &PathBuf, addr: SocketAddr, env: &[(&str, &str)]) -> Pro
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the demo at {addr} did not start");
+}
+
+/// One request: `(status, JSON body, Set-Cookie lines)`.
+pub async fn http(
+    method: &str,
+    url: String,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value, Vec<String>) {
+    let client = crate::common::http();
+    let mut req = client.request(method.parse().unwrap(), url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(b.to_string());
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    let cookies = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect();
+    let text = r.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        cookies,
+    )
+}
+
+pub fn cookie(lines: &[String], name: &str) -> Option<String> {
+    lines.iter().find_map(|l| {
+        l.split(';')
+            .next()?
+            .strip_prefix(&format!("{name}="))
+            .map(str::to_owned)
+    })
 }

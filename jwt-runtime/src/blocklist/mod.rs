@@ -159,6 +159,20 @@ pub trait BlocklistStore: Send + Sync + 'static {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
+    /// Connects now, so that the first requests do not pay for it (and a store that cannot
+    /// be reached is known at start-up). The default does nothing; the stores of this crate
+    /// connect, and a [`NearCache`](crate::NearCache) also waits for its first lease.
+    fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// How long a revocation through this store waits on purpose before it returns (a
+    /// [`NearCache`](crate::NearCache) waits out its lease); the manager allows a revoking
+    /// call that much longer than its usual 2 s. Zero by default.
+    fn revocation_delay(&self) -> Duration {
+        Duration::ZERO
+    }
+
     /// Everything about one token, in one round trip: the manager calls this for every
     /// protected request. The default asks [`check`](Self::check), then, for a token of a
     /// family, `check` again for [`family_entry`]; the stores of this crate answer all of it
@@ -234,6 +248,19 @@ pub struct Changes {
 
 /// How long a store must wait for an answer before the request fails closed.
 pub(crate) const STORE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Runs a revoking store call with [`STORE_TIMEOUT`] plus the store's own
+/// [`revocation_delay`](BlocklistStore::revocation_delay).
+pub(crate) async fn bounded_revocation<T>(
+    store: &dyn BlocklistStore,
+    fut: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    let limit = STORE_TIMEOUT.saturating_add(store.revocation_delay());
+    match tokio::time::timeout(limit, fut).await {
+        Ok(out) => out,
+        Err(_) => Err(StoreError::new("timed out")),
+    }
+}
 
 /// Runs a store call with [`STORE_TIMEOUT`]. A call that is ready at once (the in-memory
 /// store) costs no timer.

@@ -345,6 +345,30 @@ impl<S: ChangeFeed> NearCache<S> {
 }
 
 impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
+    /// Connects the store, starts the heartbeat and waits (up to 2 s) for the first lease.
+    fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(async move {
+            self.0.store.connect().await?;
+            self.0.last_used.store(self.0.nanos(), Ordering::Relaxed);
+            self.ensure_heartbeat();
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !self.0.lease_holds() {
+                if Instant::now() >= deadline {
+                    return Err(StoreError::new(
+                        "near cache: the change feed does not answer",
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            Ok(())
+        })
+    }
+
+    /// The lease: every revocation waits it out.
+    fn revocation_delay(&self) -> Duration {
+        self.0.options.lease
+    }
+
     fn check<'a>(
         &'a self,
         jti: &'a str,

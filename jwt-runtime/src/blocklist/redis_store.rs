@@ -53,8 +53,8 @@ pub struct RedisBlocklist {
 
 #[derive(Clone)]
 enum Source {
-    Standalone(redis::Client),
-    Cluster(ClusterClient),
+    Standalone(Box<redis::Client>),
+    Cluster(Box<ClusterClient>),
 }
 
 /// A connection to a standalone Redis or to a cluster; both are multiplexed and reconnect.
@@ -118,6 +118,14 @@ return 1
 
 const DEFAULT_PREFIX: &str = "axum-jwt-extended:";
 
+/// Runs one command on a connection.
+async fn run<T: redis::FromRedisValue>(conn: Conn, cmd: &redis::Cmd) -> redis::RedisResult<T> {
+    match conn {
+        Conn::Standalone(mut c) => cmd.query_async(&mut c).await,
+        Conn::Cluster(mut c) => cmd.query_async(&mut c).await,
+    }
+}
+
 /// The hash tag of an identity: 16 hex digits of its SHA-256.
 fn tag(identity: Option<&str>) -> String {
     // Not empty: Redis hashes a key with an empty `{}` whole.
@@ -166,8 +174,12 @@ impl RedisBlocklist {
         let client = ClusterClient::builder(seeds)
             .connection_timeout(timeouts.connect)
             .response_timeout(timeouts.response)
-            .retries(2)
-            .max_retry_wait(200)
+            // Retries (after MOVED, TRYAGAIN, a lost connection) wait 10 to 100 ms, not the
+            // client's default of over a second: the manager gives a call 2 s in all.
+            .retries(3)
+            .min_retry_wait(10)
+            .max_retry_wait(100)
+            .overall_response_timeout(Some(Duration::from_millis(1500)))
             .build()
             .map_err(err)?;
         Ok(Self::from_cluster_client(client))
@@ -176,13 +188,13 @@ impl RedisBlocklist {
     /// A store over a client of your own (TLS with your certificates, a Unix socket, …). Does
     /// not connect yet.
     pub fn from_client(client: redis::Client) -> Self {
-        Self::assemble(Some(Source::Standalone(client)), OnceCell::new())
+        Self::assemble(Some(Source::Standalone(Box::new(client))), OnceCell::new())
     }
 
     /// A store over a cluster client of your own (its TLS, credentials, timeouts and
     /// retries apply). Does not connect yet.
     pub fn from_cluster_client(client: ClusterClient) -> Self {
-        Self::assemble(Some(Source::Cluster(client)), OnceCell::new())
+        Self::assemble(Some(Source::Cluster(Box::new(client))), OnceCell::new())
     }
 
     /// A store over a connection manager of your own (shared with the rest of your app; its
@@ -236,7 +248,7 @@ impl RedisBlocklist {
                             .set_response_timeout(Some(self.timeouts.response))
                             .set_number_of_retries(1)
                             .set_max_delay(Duration::from_millis(200));
-                        ConnectionManager::new_with_config(client, config)
+                        ConnectionManager::new_with_config(*client, config)
                             .await
                             .map(Conn::Standalone)
                             .map_err(err)
@@ -254,11 +266,7 @@ impl RedisBlocklist {
     }
 
     async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
-        match self.conn().await? {
-            Conn::Standalone(mut c) => cmd.query_async(&mut c).await,
-            Conn::Cluster(mut c) => cmd.query_async(&mut c).await,
-        }
-        .map_err(err)
+        run(self.conn().await?, cmd).await.map_err(err)
     }
 
     fn key(&self, identity: Option<&str>, rest: std::fmt::Arguments<'_>) -> String {
@@ -327,6 +335,11 @@ impl RedisBlocklist {
 }
 
 impl BlocklistStore for RedisBlocklist {
+    /// Connects (to every master, on a cluster) and checks that Redis answers.
+    fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(async move { self.query::<String>(&redis::cmd("PING")).await.map(drop) })
+    }
+
     fn check<'a>(
         &'a self,
         jti: &'a str,
@@ -339,21 +352,34 @@ impl BlocklistStore for RedisBlocklist {
         })
     }
 
-    /// One `MGET` of the `jti`, cut-off and family keys, which share a hash slot.
+    /// One `MGET` of the `jti`, cut-off and family keys, which share a hash slot. While
+    /// that slot is halfway through moving to another master (some keys moved, some not),
+    /// Redis answers a multi-key command with `TRYAGAIN`: then each key is read on its own,
+    /// following `ASK`, until the move is done.
     fn check_token<'a>(
         &'a self,
         token: TokenKeys<'a>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
         Box::pin(async move {
-            let mut cmd = redis::cmd("MGET");
-            cmd.arg(self.jti_key(&token));
+            let mut keys = vec![self.jti_key(&token)];
             if token.identity.is_some() {
-                cmd.arg(self.cut_key(token.identity));
+                keys.push(self.cut_key(token.identity));
             }
             if let Some(family) = token.family {
-                cmd.arg(self.family_key(token.identity, family));
+                keys.push(self.family_key(token.identity, family));
             }
-            let values: Vec<Option<u64>> = self.query(&cmd).await?;
+            let mut cmd = redis::cmd("MGET");
+            cmd.arg(&keys);
+            let values: Vec<Option<u64>> = match run(self.conn().await?, &cmd).await {
+                Err(e) if e.code() == Some("TRYAGAIN") => {
+                    let mut values = Vec::with_capacity(keys.len());
+                    for key in &keys {
+                        values.push(self.query(redis::cmd("GET").arg(key)).await?);
+                    }
+                    values
+                }
+                other => other.map_err(err)?,
+            };
             let mut values = values.into_iter();
             let jti_revoked = values.next().flatten().is_some();
             let identity_revoked_before = if token.identity.is_some() {

@@ -826,6 +826,17 @@ fn check_table(options: &SqlBlocklistOptions) -> Result<(), StoreError> {
 }
 
 impl BlocklistStore for SqlBlocklist {
+    /// Checks that the database answers (`SELECT 1`).
+    fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let ping = async {
+                on_pool!(&inner.pool, p => sqlx::query("SELECT 1").execute(p).await.map(drop))
+            };
+            timed("connecting", inner.query_timeout, ping).await
+        })
+    }
+
     fn check<'a>(
         &'a self,
         jti: &'a str,

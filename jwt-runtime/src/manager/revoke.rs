@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::JwtManager;
-use crate::blocklist::{bounded, BlocklistStore, MemoryBlocklist, StoreError, TokenKeys};
+use crate::blocklist::{
+    bounded, bounded_revocation, BlocklistStore, MemoryBlocklist, StoreError, TokenKeys,
+};
 use crate::config::Expiry;
 use crate::error::{ErrorKind, JwtError};
 use crate::token::Claims;
@@ -17,6 +19,9 @@ use crate::token::Claims;
 /// Longer than this, an entry is kept forever: no store needs to count to 2^64 seconds, and
 /// Redis refuses such TTLs.
 const LONGEST_TTL: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// How long [`JwtManager::connect_blocklist`] may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The message of a store failure; the cause goes to the logs and `source()`.
 const STORE_DOWN: &str = "Token revocation store unavailable";
@@ -32,6 +37,30 @@ pub(crate) fn canonical_identity(identity: &Value) -> String {
 }
 
 impl JwtManager {
+    /// Connects the blocklist store now (see [`BlocklistStore::connect`]), so that the first
+    /// requests do not pay for it; call it at start-up. Without a store, does nothing.
+    ///
+    /// ```
+    /// # use axum_jwt_extended_runtime::*;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .blocklist(MemoryBlocklist::new())
+    ///     .build().unwrap();
+    /// jwt.connect_blocklist().await.unwrap();
+    /// # }
+    /// ```
+    pub async fn connect_blocklist(&self) -> Result<(), JwtError> {
+        match &self.0.blocklist {
+            None => Ok(()),
+            Some(store) => {
+                match tokio::time::timeout(CONNECT_TIMEOUT, store.as_dyn().connect()).await {
+                    Ok(out) => out.map_err(unavailable),
+                    Err(_) => Err(unavailable(StoreError::new("connecting timed out"))),
+                }
+            }
+        }
+    }
+
     /// Whether a blocklist store is configured.
     pub fn has_blocklist(&self) -> bool {
         self.0.blocklist.is_some()
@@ -103,7 +132,7 @@ impl JwtManager {
         let ttl = self.remaining(claims);
         let identity = self.identity_of(claims);
         let token = keys(jti, identity.as_deref(), claims);
-        bounded(store.revoke_token(token, ttl))
+        bounded_revocation(store, store.revoke_token(token, ttl))
             .await
             .map_err(unavailable)
     }
@@ -114,7 +143,7 @@ impl JwtManager {
         let store = self.store()?;
         let identity = self.identity_of(claims);
         let token = keys(jti, identity.as_deref(), claims);
-        bounded(store.revoke_token(token, self.remaining(claims)))
+        bounded_revocation(store, store.revoke_token(token, self.remaining(claims)))
             .await
             .map_err(unavailable)
     }
@@ -130,9 +159,12 @@ impl JwtManager {
         }
         crate::log::quota_reached(&identity);
         let store = self.store()?;
-        bounded(store.revoke_identity_before(&identity, self.now().as_secs(), None))
-            .await
-            .map_err(unavailable)?;
+        bounded_revocation(
+            store,
+            store.revoke_identity_before(&identity, self.now().as_secs(), None),
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(true)
     }
 
@@ -153,9 +185,12 @@ impl JwtManager {
         })?;
         let store = self.store()?;
         let key = canonical_identity(&identity);
-        bounded(store.revoke_identity_before(&key, issued_before, None))
-            .await
-            .map_err(unavailable)
+        bounded_revocation(
+            store,
+            store.revoke_identity_before(&key, issued_before, None),
+        )
+        .await
+        .map_err(unavailable)
     }
 
     /// Whether the store says these claims are revoked (by `jti`, by identity and `iat`, or
@@ -219,9 +254,12 @@ impl JwtManager {
             _ => None,
         };
         let identity = self.identity_of(claims);
-        bounded(store.revoke_family(identity.as_deref(), family, longest))
-            .await
-            .map_err(unavailable)
+        bounded_revocation(
+            store,
+            store.revoke_family(identity.as_deref(), family, longest),
+        )
+        .await
+        .map_err(unavailable)
     }
 
     /// Revokes `jti` unless it already was: `true` for the one caller that revoked it. Past
@@ -235,9 +273,12 @@ impl JwtManager {
         }
         let identity = self.identity_of(claims);
         let token = keys(jti, identity.as_deref(), claims);
-        bounded(store.revoke_token_if_new(token, self.remaining(claims)))
-            .await
-            .map_err(unavailable)
+        bounded_revocation(
+            store,
+            store.revoke_token_if_new(token, self.remaining(claims)),
+        )
+        .await
+        .map_err(unavailable)
     }
 }
 

@@ -336,13 +336,14 @@ async fn finish(
             None => Revocation::No,
         };
         // A rotated refresh token that comes back: someone kept a copy. The whole login goes.
-        if state == Revocation::Token && claims.token_type() == Some("refresh") {
-            if claims.get_str(crate::token::FAMILY_CLAIM).is_some() {
-                manager.revoke_family(&claims).await?;
-                return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
-                    &header, &claims,
-                ))));
-            }
+        if state == Revocation::Token
+            && claims.token_type() == Some("refresh")
+            && claims.get_str(crate::token::FAMILY_CLAIM).is_some()
+        {
+            manager.revoke_family(&claims).await?;
+            return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
+                &header, &claims,
+            ))));
         }
         let mut revoked = state != Revocation::No;
         if !revoked {
