@@ -7,6 +7,10 @@
 //!
 //! `BENCH_ADDR` (default `127.0.0.1:5077`). Prints an access token for the benchmark secret on
 //! its first line, then serves until stopped.
+//!
+//! With the `postgres` feature, `BENCH_DATABASE_URL=postgres://…` keeps `/protected`'s
+//! revocations in PostgreSQL instead, and `BENCH_NEAR_CACHE=true` puts a near cache in front
+//! (`scripts/bench-stores.sh`: the store's cost without the demo's user query).
 
 #[path = "../benches/support/handwritten.rs"]
 mod handwritten;
@@ -28,12 +32,29 @@ async fn protected() -> Result<Json<Value>, NoJwtContext> {
     Ok(Json(json!({ "logged_in_as": get_jwt_identity()? })))
 }
 
+/// The in-memory store, or PostgreSQL (with a near cache) as the environment says.
+async fn with_store(
+    builder: axum_jwt_extended::JwtManagerBuilder,
+) -> axum_jwt_extended::JwtManagerBuilder {
+    #[cfg(feature = "postgres")]
+    if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+        let store = axum_jwt_extended::SqlBlocklist::connect(&url)
+            .await
+            .expect("the database answers");
+        return if std::env::var("BENCH_NEAR_CACHE").as_deref() == Ok("true") {
+            builder.blocklist(axum_jwt_extended::NearCache::new(store))
+        } else {
+            builder.blocklist(store)
+        };
+    }
+    builder.blocklist(MemoryBlocklist::new())
+}
+
 #[tokio::main]
 async fn main() {
-    let jwt = JwtManager::builder(JwtConfig::with_secret(handwritten::SECRET))
-        .blocklist(MemoryBlocklist::new())
-        .build()
-        .expect("valid configuration");
+    let jwt = JwtManager::builder(JwtConfig::with_secret(handwritten::SECRET));
+    let jwt = with_store(jwt).await.build().expect("valid configuration");
+    jwt.connect_blocklist().await.expect("the store answers");
     let token = jwt
         .create_access_token_with(
             "alice",

@@ -9,7 +9,8 @@
 //! 3. [Locations and CSRF](locations_and_csrf): headers, cookies with CSRF double submit,
 //!    query string, JSON body.
 //! 4. [Loaders](loaders): flask-jwt-extended's callbacks, automatic user loading.
-//! 5. [Stores](stores): revoking tokens in memory or Redis.
+//! 5. [Stores](stores): revoking tokens in memory, Redis (standalone or cluster), SQLite or
+//!    PostgreSQL, and the near cache.
 //! 6. [Keys](keys): secrets and asymmetric keys.
 //! 7. [Configuration](configuration): every `JWT_*` option, and ours.
 //! 8. [Errors](errors): statuses, `JwtRejection`, response loaders, the error hook.

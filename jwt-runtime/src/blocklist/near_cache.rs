@@ -103,7 +103,7 @@ struct Shared<S> {
 }
 
 /// A near cache in front of a shared store ([`ChangeFeed`]: [`RedisBlocklist`] standalone or
-/// cluster, [`SqlBlocklist`] on PostgreSQL): repeated checks of a token are answered from
+/// cluster, [`SqlBlocklist`] on PostgreSQL or SQLite): repeated checks of a token are answered from
 /// memory, with no weaker guarantee than the store's.
 ///
 /// **The guarantee.** Once a revocation through any instance's `NearCache` has returned,

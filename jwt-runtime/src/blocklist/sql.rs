@@ -69,7 +69,6 @@ struct Queries {
     create_changes_index: SqlStr,
     check: SqlStr,
     revoke: SqlStr,
-    revoke_family: SqlStr,
     revoke_if_new: SqlStr,
     revoke_identity: SqlStr,
     purge: SqlStr,
@@ -122,7 +121,6 @@ impl Queries {
              ON CONFLICT (kind, digest) DO UPDATE SET expires_at = {later_expiry}"
         );
         Queries {
-            revoke_family: sql(revoke.replace("VALUES (0,", "VALUES (2,")),
             revoke: sql(revoke),
             create_changes: sql(format!(
                 "CREATE TABLE IF NOT EXISTS {changes} (\
@@ -158,7 +156,7 @@ impl Queries {
                   AND (expires_at IS NULL OR expires_at > {p3})), \
                  (SELECT cutoff FROM {t} WHERE kind = 1 AND digest = {p2} \
                   AND (expires_at IS NULL OR expires_at > {p3})), \
-                 (SELECT COUNT(*) FROM {t} WHERE kind = 2 AND digest = {p4} \
+                 (SELECT COUNT(*) FROM {t} WHERE kind = 0 AND digest = {p4} \
                   AND (expires_at IS NULL OR expires_at > {p3}))"
             )),
             // One row changes only when there was none, or only an expired one: of concurrent
@@ -302,14 +300,20 @@ struct Inner {
 ///
 /// | column | type | what |
 /// |---|---|---|
-/// | `kind` | `SMALLINT` | `0`: a revoked `jti`; `1`: an identity cut-off |
+/// | `kind` | `SMALLINT` | `0`: a revoked `jti` (or login family, as the `jti` `family:<fam>`); `1`: an identity cut-off |
 /// | `digest` | `BYTEA` / `BLOB` | SHA-256 of the `jti` or identity (with `kind`, the primary key) |
 /// | `item` | `TEXT` | the `jti` or identity itself (a NUL character shown as U+FFFD), for people reading the table |
 /// | `cutoff` | `BIGINT` | identity rows: tokens issued at or before it are revoked |
 /// | `expires_at` | `BIGINT` | seconds since the epoch, rounded up; `NULL`: never |
 ///
-/// - A check is one query (two scalar subqueries), and ignores expired rows: expiry holds at
-///   read time, whatever the purge does.
+/// - A check is one query (three scalar subqueries: the `jti`, the identity's cut-off and the
+///   login family), and ignores expired rows: expiry holds at read time, whatever the purge
+///   does.
+/// - Every revocation is also recorded in `<table>_changes` (`seq`, `identity`, `at`: the
+///   database's clock in milliseconds), the [`ChangeFeed`] a [`NearCache`](crate::NearCache)
+///   reads; changes are kept two minutes and purged with the expired rows. The store creates
+///   that table too; with [`create_table(false)`](SqlBlocklistOptions::create_table), create
+///   it beforehand.
 /// - Revocations are idempotent upserts; revoking again keeps the later expiry. An identity's
 ///   cut-off is kept by maximum in one `INSERT … ON CONFLICT DO UPDATE`, so concurrent calls
 ///   from any number of processes keep the latest.
@@ -695,7 +699,8 @@ impl SqlBlocklist {
     async fn check_now(&self, token: TokenKeys<'_>) -> Result<Verdict, StoreError> {
         let inner = &self.0;
         let (jti_key, identity_key) = (digest(token.jti), token.identity.map(digest));
-        let family_key = token.family.map(digest);
+        // A family's revocation is the `jti` row of `family:<fam>`, as in earlier releases.
+        let family_key = token.family.map(|f| digest(&super::family_entry(f)));
         let now = now_secs();
         let check = async {
             on_pool!(&inner.pool, p => sqlx::query_as::<_, (i64, Option<i64>, i64)>(inner.queries.check.clone())
@@ -715,23 +720,17 @@ impl SqlBlocklist {
         })
     }
 
-    /// Revokes a `jti` or (`family`) a login family, and records the change.
+    /// Revokes a `jti` (a login family: the `jti` `family:<fam>`), and records the change.
     async fn revoke_now(
         &self,
         value: &str,
         identity: Option<&str>,
-        family: bool,
         ttl: Option<Duration>,
     ) -> Result<(), StoreError> {
         let inner = &self.0;
         let (key, item, until) = (digest(value), item(value), expires_at(ttl));
-        let query = if family {
-            &inner.queries.revoke_family
-        } else {
-            &inner.queries.revoke
-        };
         let revoke = async {
-            on_pool!(&inner.pool, p => sqlx::query(query.clone())
+            on_pool!(&inner.pool, p => sqlx::query(inner.queries.revoke.clone())
                 .bind(key)
                 .bind(item.as_ref())
                 .bind(until)
@@ -850,7 +849,7 @@ impl BlocklistStore for SqlBlocklist {
     }
 
     /// One `SELECT` of three scalar subqueries: the `jti` row, the identity's cut-off and
-    /// the family row, each unexpired.
+    /// the family's row, each unexpired.
     fn check_token<'a>(
         &'a self,
         token: TokenKeys<'a>,
@@ -864,7 +863,7 @@ impl BlocklistStore for SqlBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.revoke_now(jti, None, false, ttl))
+        Box::pin(self.revoke_now(jti, None, ttl))
     }
 
     fn revoke_token<'a>(
@@ -872,7 +871,7 @@ impl BlocklistStore for SqlBlocklist {
         token: TokenKeys<'a>,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.revoke_now(token.jti, token.identity, false, ttl))
+        Box::pin(self.revoke_now(token.jti, token.identity, ttl))
     }
 
     /// One `INSERT … ON CONFLICT DO UPDATE … WHERE expired`: a row changes only for the
@@ -910,14 +909,17 @@ impl BlocklistStore for SqlBlocklist {
         Box::pin(self.revoke_identity_now(identity, issued_before, ttl))
     }
 
-    /// A row of its own kind (`2`), kept like a `jti`'s.
+    /// The `jti` row of [`family_entry`](super::family_entry), as earlier releases kept it.
     fn revoke_family<'a>(
         &'a self,
         identity: Option<&'a str>,
         family: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(self.revoke_now(family, identity, true, ttl))
+        Box::pin(async move {
+            self.revoke_now(&super::family_entry(family), identity, ttl)
+                .await
+        })
     }
 }
 
