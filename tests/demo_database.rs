@@ -253,6 +253,47 @@ async fn a_bad_database_url_stops_the_demo_with_a_clear_message() {
     }
 }
 
+fn options_error(vars: &[(&str, &str)]) -> String {
+    demo::demo_app::Options::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap_err()
+}
+
+/// `REDIS_CLUSTER_URLS` with another store stops start-up naming both; a near cache needs a
+/// shared store.
+#[test]
+fn a_cluster_with_another_store_and_a_near_cache_alone_are_refused() {
+    assert_eq!(
+        options_error(&[
+            ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            ("REDIS_CLUSTER_URLS", "redis://127.0.0.1:7001,redis://127.0.0.1:7002"),
+        ]),
+        "REDIS_URL and REDIS_CLUSTER_URLS are both set: revocations live in one store; set one of them"
+    );
+    assert_eq!(
+        options_error(&[
+            ("REDIS_CLUSTER_URLS", "redis://127.0.0.1:7001"),
+            ("DATABASE_URL", "postgres://app@127.0.0.1/app"),
+        ]),
+        "REDIS_CLUSTER_URLS and DATABASE_URL are both set: revocations live in one store; set one of them"
+    );
+    assert_eq!(
+        options_error(&[("DEMO_NEAR_CACHE", "true")]),
+        "DEMO_NEAR_CACHE=true needs a shared store: set REDIS_URL, REDIS_CLUSTER_URLS or a \
+         postgres:// DATABASE_URL"
+    );
+    assert_eq!(
+        options_error(&[
+            ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            ("DEMO_NEAR_CACHE", "yes")
+        ]),
+        "DEMO_NEAR_CACHE: \"yes\" is not true or false"
+    );
+}
+
 /// One store for revocations: `REDIS_URL` and `DATABASE_URL` together stop start-up.
 #[test]
 fn redis_and_a_database_together_are_refused() {

@@ -313,7 +313,15 @@ mod on_sqlite {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
-        assert_eq!(tables, [("Revoked_Tokens_2".to_owned(),)]);
+        // The store's table, its change feed, and SQLite's own counter of AUTOINCREMENT keys.
+        assert_eq!(
+            tables,
+            [
+                ("Revoked_Tokens_2".to_owned(),),
+                ("Revoked_Tokens_2_changes".to_owned(),),
+                ("sqlite_sequence".to_owned(),)
+            ]
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]

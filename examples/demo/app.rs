@@ -1208,8 +1208,9 @@ impl Options {
         ];
         let set: Vec<&str> = stores.iter().filter(|(_, s)| *s).map(|(n, _)| *n).collect();
         if set.len() > 1 {
+            let both = if set.len() == 2 { "both" } else { "all" };
             return Err(format!(
-                "{} are both set: revocations live in one store; set one of them",
+                "{} are {both} set: revocations live in one store; set one of them",
                 set.join(" and ")
             ));
         }
