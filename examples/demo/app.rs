@@ -967,10 +967,11 @@ fn manager_builder(
     config: JwtConfig,
     revocations: Revocations<'_>,
     users: UserStore,
+    grace: Option<std::time::Duration>,
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     let identity_claim = config.identity_claim.clone();
-    let builder = JwtManager::builder(config);
+    let builder = JwtManager::builder(config).rotation_grace(grace);
     // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default),
     // typed as the username it was minted from.
     let mut builder = match users {
@@ -1168,6 +1169,8 @@ pub struct Options {
     pub redis_cluster_urls: Option<Vec<String>>,
     /// `DEMO_NEAR_CACHE=true`: a near cache in front of a shared store.
     pub near_cache: bool,
+    /// `DEMO_ROTATE_REFRESH_GRACE_SECONDS`: the rotation's grace window.
+    pub rotate_grace: Option<std::time::Duration>,
 }
 
 impl Options {
@@ -1190,6 +1193,24 @@ impl Options {
             Some("true") => true,
             Some(v) => return Err(format!("DEMO_ROTATE_REFRESH: {v:?} is not true or false")),
         };
+        let rotate_grace = match lookup("DEMO_ROTATE_REFRESH_GRACE_SECONDS") {
+            None => None,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if n > 0 => Some(std::time::Duration::from_secs(n)),
+                _ => {
+                    return Err(format!(
+                        "DEMO_ROTATE_REFRESH_GRACE_SECONDS: {v:?} is not a positive whole number of seconds"
+                    ))
+                }
+            },
+        };
+        if rotate_grace.is_some() && !rotate_refresh {
+            return Err(
+                "DEMO_ROTATE_REFRESH_GRACE_SECONDS needs DEMO_ROTATE_REFRESH=true: the grace \
+                 window is rotation's"
+                    .into(),
+            );
+        }
         let redis_url = lookup("REDIS_URL").filter(|u| !u.is_empty());
         let database_url = lookup("DATABASE_URL").filter(|u| !u.is_empty());
         let redis_cluster_urls = lookup("REDIS_CLUSTER_URLS")
@@ -1233,6 +1254,7 @@ impl Options {
             rotate_refresh,
             redis_cluster_urls,
             near_cache,
+            rotate_grace,
         })
     }
 }
@@ -1246,7 +1268,7 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
     }
     let users = UserStore::Memory(users());
     let revocations = Revocations::of(options);
-    let jwt = manager_builder(config, revocations, users.clone())?
+    let jwt = manager_builder(config, revocations, users.clone(), options.rotate_grace)?
         .build()
         .map_err(|e| format!("invalid configuration: {e}"))?;
     assemble(jwt, users, options)
@@ -1259,7 +1281,13 @@ pub async fn start(config: JwtConfig, options: &Options) -> Result<Router, Strin
     let Some(url) = options.database_url.as_deref().filter(|u| !u.is_empty()) else {
         let users = UserStore::Memory(users());
         let revocations = Revocations::of(options);
-        let jwt = build_manager(manager_builder(config, revocations, users.clone())?).await?;
+        let jwt = build_manager(manager_builder(
+            config,
+            revocations,
+            users.clone(),
+            options.rotate_grace,
+        )?)
+        .await?;
         return assemble(jwt, users, options);
     };
     on_database(config, options, url).await
@@ -1280,6 +1308,7 @@ async fn on_database(config: JwtConfig, options: &Options, url: &str) -> Result<
         config,
         Revocations::Sql(store, options.near_cache),
         users.clone(),
+        options.rotate_grace,
     )?)
     .await?;
     assemble(jwt, users, options)

@@ -38,6 +38,7 @@ pub struct JwtManagerBuilder {
     pub(super) key_id: Option<String>,
     pub(super) extra_keys: Vec<keys::ExtraKey>,
     pub(super) revocation_quota: Option<u32>,
+    pub(super) rotation_grace: Option<std::time::Duration>,
     pub(super) extra_jwks: Vec<Value>,
     #[cfg(feature = "jwks")]
     pub(super) jwks: Option<crate::jwks::JwksClient>,
@@ -82,6 +83,35 @@ impl JwtManagerBuilder {
     /// ```
     pub fn revocation_quota(mut self, limit: impl Into<Option<u32>>) -> Self {
         self.revocation_quota = limit.into();
+        self
+    }
+
+    /// A grace window for refresh-token rotation ([`JwtManager::rotate_refresh_token`]): a
+    /// refresh token presented again within `window` after it was rotated gets a new pair in
+    /// the same family instead of being taken for reuse. Two browser tabs, or a page firing
+    /// two requests as its access token expires, then both keep the login. After the window
+    /// it is reuse, as without one.
+    ///
+    /// Only a token superseded by rotation is covered: one revoked on purpose
+    /// ([`JwtManager::revoke_token`], `revoke_login`), or whose family or identity was
+    /// revoked, is refused within the window too.
+    ///
+    /// **The trade-off:** within the window, a stolen refresh token used after its owner's
+    /// refresh is not detected as reuse; keep it short (seconds). Default: no window.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager, MemoryBlocklist};
+    ///
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .blocklist(MemoryBlocklist::new())
+    ///     .rotation_grace(Duration::from_secs(10))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = jwt;
+    /// ```
+    pub fn rotation_grace(mut self, window: impl Into<Option<std::time::Duration>>) -> Self {
+        self.rotation_grace = window.into().filter(|w| !w.is_zero());
         self
     }
 
@@ -525,6 +555,7 @@ impl JwtManagerBuilder {
         let quota = super::quota::Quota::new(self.revocation_quota, longest);
         Ok(JwtManager(Arc::new(Inner {
             quota,
+            rotation_grace: self.rotation_grace,
             body_budget,
             config,
             keys,

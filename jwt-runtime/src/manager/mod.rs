@@ -21,7 +21,7 @@ pub use builder::JwtManagerBuilder;
 pub use create::TokenIssuer;
 pub use publish::JWKS_PATH;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
-pub(crate) use revoke::Revocation;
+pub(crate) use revoke::{Revocation, Superseded};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, JwtConfig};
@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) body_budget: Arc<tokio::sync::Semaphore>,
     /// Revocations per identity before they collapse into its cut-off.
     pub(crate) quota: quota::Quota,
+    /// The grace window of refresh-token rotation.
+    pub(crate) rotation_grace: Option<std::time::Duration>,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.
@@ -87,6 +89,7 @@ impl JwtManager {
             extra_keys: Vec::new(),
             extra_jwks: Vec::new(),
             revocation_quota: Some(quota::DEFAULT_QUOTA),
+            rotation_grace: None,
             #[cfg(feature = "jwks")]
             jwks: None,
         }

@@ -226,12 +226,14 @@ impl JwtManager {
         let by_identity = verdict
             .identity_revoked_before
             .is_some_and(|before| issued <= before as f64);
+        // A revoked login or identity comes first: a rotated refresh token of a revoked login
+        // is refused as revoked, not taken for reuse (nor let through a grace window).
         Ok(if verdict.family_revoked {
             Revocation::Family
-        } else if verdict.jti_revoked {
-            Revocation::Token
         } else if by_identity {
             Revocation::Identity
+        } else if verdict.jti_revoked {
+            Revocation::Token
         } else {
             Revocation::No
         })
@@ -279,6 +281,86 @@ impl JwtManager {
         )
         .await
         .map_err(unavailable)
+    }
+}
+
+/// What a revoked refresh token of a family is, when rotation has a grace window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Superseded {
+    /// Rotated less than the grace window ago: a new pair in its family.
+    WithinGrace,
+    /// Rotated longer ago: reuse.
+    Rotated,
+    /// Not rotated: revoked on purpose.
+    No,
+}
+
+/// The entry that says a refresh token is within its grace window (a `jti` entry no token
+/// has).
+fn grace_entry(jti: &str) -> String {
+    format!("grace:{jti}")
+}
+
+/// The entry that says a refresh token was rotated (a family entry no family has).
+fn rotated_entry(jti: &str) -> String {
+    format!("rotated:{jti}")
+}
+
+impl JwtManager {
+    /// Marks a refresh token about to be rotated: rotated for as long as it is accepted, and
+    /// within its grace window for `grace`. Both are written before the rotation itself, so
+    /// that a concurrent refresh that finds the token revoked also finds the marks.
+    pub(crate) async fn mark_rotated(
+        &self,
+        claims: &Claims,
+        grace: Duration,
+    ) -> Result<(), JwtError> {
+        let jti = self.jti_of(claims)?;
+        let store = self.store()?;
+        let identity = self.identity_of(claims);
+        let (grace_key, rotated_key) = (grace_entry(jti), rotated_entry(jti));
+        let in_grace = TokenKeys {
+            jti: &grace_key,
+            identity: identity.as_deref(),
+            family: None,
+        };
+        let (a, b) = tokio::join!(
+            bounded_revocation(store, store.revoke_token(in_grace, Some(grace))),
+            bounded_revocation(
+                store,
+                store.revoke_family(identity.as_deref(), &rotated_key, self.remaining(claims))
+            ),
+        );
+        a.and(b).map_err(unavailable)
+    }
+
+    /// Whether a revoked refresh token was superseded by rotation, and how long ago: one
+    /// store round trip.
+    pub(crate) async fn superseded(&self, claims: &Claims) -> Result<Superseded, JwtError> {
+        let jti = self.jti_of(claims)?;
+        let store = self.store()?;
+        let identity = self.identity_of(claims);
+        let (grace_key, rotated_key) = (grace_entry(jti), rotated_entry(jti));
+        let marks = TokenKeys {
+            jti: &grace_key,
+            identity: identity.as_deref(),
+            family: Some(&rotated_key),
+        };
+        let verdict = bounded(store.check_token(marks))
+            .await
+            .map_err(unavailable)?;
+        Ok(if verdict.jti_revoked {
+            Superseded::WithinGrace
+        } else if verdict.family_revoked {
+            Superseded::Rotated
+        } else {
+            Superseded::No
+        })
+    }
+
+    /// The grace window of refresh-token rotation, if any.
+    pub(crate) fn rotation_grace(&self) -> Option<Duration> {
+        self.0.rotation_grace
     }
 }
 

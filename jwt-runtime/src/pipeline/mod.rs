@@ -27,7 +27,7 @@ use crate::context::JwtContext;
 use crate::csrf::{self, CsrfValue};
 use crate::error::{ErrorKind, JwtError, TokenParts};
 use crate::locations::{self, combined_missing, Lookup};
-use crate::manager::{JwtManager, Revocation};
+use crate::manager::{JwtManager, Revocation, Superseded};
 use crate::token::{Claims, JwtHeader, TokenType};
 
 /// The requirements of a protected route: `jwt_required(optional, fresh, refresh,
@@ -336,14 +336,27 @@ async fn finish(
             None => Revocation::No,
         };
         // A rotated refresh token that comes back: someone kept a copy. The whole login goes.
+        let mut state = state;
         if state == Revocation::Token
             && claims.token_type() == Some("refresh")
             && claims.get_str(crate::token::FAMILY_CLAIM).is_some()
         {
-            manager.revoke_family(&claims).await?;
-            return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
-                &header, &claims,
-            ))));
+            let superseded = match manager.rotation_grace() {
+                None => Superseded::Rotated,
+                Some(_) => manager.superseded(&claims).await?,
+            };
+            match superseded {
+                // Rotated a moment ago (another tab): the handler rotates it again.
+                Superseded::WithinGrace => state = Revocation::No,
+                Superseded::Rotated => {
+                    manager.revoke_family(&claims).await?;
+                    return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
+                        &header, &claims,
+                    ))));
+                }
+                // Revoked on purpose: refused as revoked.
+                Superseded::No => {}
+            }
         }
         let mut revoked = state != Revocation::No;
         if !revoked {

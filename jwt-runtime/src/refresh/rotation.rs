@@ -6,12 +6,14 @@
 //! was given — atomically, so that of two concurrent refreshes with one token exactly one
 //! wins — and mints a new pair in the same family. When a refresh token that was already
 //! rotated (or revoked) comes back, the request is refused with 401 and the whole family is
-//! revoked: every access and refresh token of that login. There is no grace window.
+//! revoked: every access and refresh token of that login, unless a grace window is set
+//! ([`JwtManagerBuilder::rotation_grace`](crate::JwtManagerBuilder::rotation_grace)) and the
+//! token was rotated less than that long ago: then it gets a new pair in the same family.
 
 use serde::Serialize;
 
 use crate::error::{ErrorKind, JwtError, TokenParts};
-use crate::manager::JwtManager;
+use crate::manager::{JwtManager, Superseded};
 use crate::token::encode::uuid4;
 use crate::token::{Claims, Fresh, JwtHeader, TokenOptions, TokenType, FAMILY_CLAIM};
 
@@ -96,7 +98,27 @@ impl JwtManager {
             )));
         }
         let family = refresh.get_str(FAMILY_CLAIM).map(str::to_owned);
+        let grace = self.rotation_grace().filter(|_| family.is_some());
+        if let Some(window) = grace {
+            self.mark_rotated(refresh, window).await?;
+        }
         if !self.revoke_if_new(refresh).await? {
+            if grace.is_some() {
+                match self.superseded(refresh).await? {
+                    // Another tab's refresh, a moment ago: a pair of the same login.
+                    Superseded::WithinGrace => {
+                        return self.pair(&identity, options, family.unwrap_or_else(uuid4));
+                    }
+                    Superseded::Rotated => {}
+                    // Revoked on purpose (and only now found so): refused, no reuse.
+                    Superseded::No => {
+                        return Err(JwtError::new(ErrorKind::Revoked(Box::new(TokenParts {
+                            header: JwtHeader::default(),
+                            claims: refresh.clone(),
+                        }))));
+                    }
+                }
+            }
             self.revoke_family(refresh).await?;
             return Err(JwtError::new(ErrorKind::RefreshReuse(Box::new(
                 TokenParts {
