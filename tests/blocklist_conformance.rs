@@ -32,6 +32,11 @@ async fn memory_blocklist_conforms() {
     blocklist_conformance(MemoryBlocklist::new()).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_sessions_conform() {
+    axum_jwt_extended::testing::session_conformance(MemoryBlocklist::new()).await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn memory_blocklist_conforms_on_a_current_thread_runtime() {
     blocklist_conformance(MemoryBlocklist::with_capacity(10_000)).await;
@@ -69,6 +74,17 @@ mod on_redis {
         let mut server = Outage(RedisServer::start());
         let store = RedisBlocklist::new(&server.0.url()).unwrap();
         blocklist_outage_conformance(store, &mut server).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn redis_sessions_conform_with_and_without_a_near_cache() {
+        let server = RedisServer::start();
+        axum_jwt_extended::testing::session_conformance(
+            RedisBlocklist::new(&server.url()).unwrap(),
+        )
+        .await;
+        let store = super::near(RedisBlocklist::new(&server.url()).unwrap());
+        axum_jwt_extended::testing::session_conformance(store).await;
     }
 
     #[tokio::test(flavor = "multi_thread")]
@@ -115,6 +131,10 @@ mod on_redis_cluster {
         let store = RedisBlocklist::cluster(cluster.urls()).unwrap();
         blocklist_conformance(super::near(store)).await;
         change_feed_conformance(RedisBlocklist::cluster(cluster.urls()).unwrap()).await;
+        axum_jwt_extended::testing::session_conformance(
+            RedisBlocklist::cluster(cluster.urls()).unwrap(),
+        )
+        .await;
         near_cache_conformance(
             RedisBlocklist::cluster(cluster.urls()).unwrap(),
             RedisBlocklist::cluster(cluster.urls()).unwrap(),
@@ -144,6 +164,15 @@ mod on_sqlite {
     async fn sqlite_in_memory_blocklist_conforms() {
         let store = SqlBlocklist::connect("sqlite::memory:").await.unwrap();
         blocklist_conformance(store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite_sessions_conform() {
+        let dir = TempDir::new();
+        let store = SqlBlocklist::connect(&dir.sqlite_url("sessions.db"))
+            .await
+            .unwrap();
+        axum_jwt_extended::testing::session_conformance(store).await;
     }
 
     /// Two processes on one SQLite file can share a near cache too.
@@ -194,6 +223,13 @@ mod on_postgres {
         let mut server = Outage(PgServer::start());
         let store = SqlBlocklist::connect(&server.0.url()).await.unwrap();
         blocklist_outage_conformance(store, &mut server).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_sessions_conform() {
+        let server = PgServer::start();
+        let store = SqlBlocklist::connect(&server.url()).await.unwrap();
+        axum_jwt_extended::testing::session_conformance(store).await;
     }
 
     #[tokio::test(flavor = "multi_thread")]

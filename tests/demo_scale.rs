@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use common::pg::PgServer;
-use common::process::{demo_bin, free_addr, http, start, Process};
+use common::process::{demo_bin, free_addr, login_with, start, with_token as call, Process};
 use common::redis_cluster::RedisCluster;
 use common::redis_server::RedisServer;
 
@@ -21,25 +21,7 @@ const SECRET: (&str, &str) = ("JWT_SECRET_KEY", common::LONG_SECRET);
 
 /// Logs `user` in on `addr`: `(access, refresh)`.
 async fn login(addr: SocketAddr, user: &str, password: &str) -> (String, String) {
-    let creds = json!({"username": user, "password": password});
-    let (status, body, _) = http("POST", format!("http://{addr}/login"), &[], Some(creds)).await;
-    assert_eq!(status, 200, "{body}");
-    (
-        body["access_token"].as_str().unwrap().to_owned(),
-        body["refresh_token"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn call(method: &str, addr: SocketAddr, path: &str, token: &str) -> (u16, Value) {
-    let bearer = format!("Bearer {token}");
-    let (status, body, _) = http(
-        method,
-        format!("http://{addr}{path}"),
-        &[("Authorization", &bearer)],
-        None,
-    )
-    .await;
-    (status, body)
+    login_with(addr, user, password, &[]).await
 }
 
 fn revoked() -> (u16, Value) {

@@ -47,6 +47,10 @@ mod custom_decorators;
 #[path = "../examples/asymmetric_keys.rs"]
 mod asymmetric_keys;
 
+#[allow(dead_code)]
+#[path = "../examples/sessions.rs"]
+mod sessions;
+
 #[cfg(feature = "jwks")]
 #[allow(dead_code)]
 #[path = "../examples/jwks.rs"]
@@ -708,4 +712,88 @@ async fn database_users_and_revocations_live_in_sqlite() {
     let r = again.get("/who_am_i").bearer(&bruce).send().await;
     assert_eq!(sj(&r), (401, msg("Error loading the user bruce")));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn sessions_list_end_one_end_others_and_remember_me() {
+    let app = sessions::app(
+        axum_jwt_extended::JwtConfig::with_secret(TEST_SECRET),
+        axum_jwt_extended::MemoryBlocklist::new(),
+        sessions::policy(),
+    );
+    let mut client = TestClient::new(app);
+    let login = |agent: &'static str, remember: bool| {
+        let body = json!({ "remember": remember });
+        (agent, body)
+    };
+    let mut tokens = Vec::new();
+    for (agent, body) in [
+        login("laptop", true),
+        login("phone", false),
+        login("tablet", false),
+    ] {
+        let r = client
+            .post("/login")
+            .header(axum::http::header::USER_AGENT, agent)
+            .json(&body)
+            .send()
+            .await;
+        assert_eq!(r.status(), 200);
+        tokens.push((member(&r, "access_token"), member(&r, "refresh_token")));
+    }
+    let (laptop, _) = &tokens[0];
+    let r = client.get("/sessions").bearer(laptop).send().await;
+    assert_eq!(r.status(), 200);
+    let listed = r.json()["sessions"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 3);
+    let agents: Vec<&str> = listed
+        .iter()
+        .map(|s| s["user_agent"].as_str().unwrap())
+        .collect();
+    assert_eq!(agents.len(), 3);
+    let mine = listed.iter().find(|s| s["current"] == true).unwrap();
+    assert_eq!(mine["user_agent"], "laptop");
+    // Remember me: 90 days, not the policy's 30 (nor 7 idle: the refresh token's 30 days cap
+    // it first, so the laptop's session ends later than the others').
+    let phone = listed.iter().find(|s| s["user_agent"] == "phone").unwrap();
+    assert!(mine["expires_at"].as_u64() >= phone["expires_at"].as_u64());
+
+    // End the phone's session from the laptop.
+    let path = format!("/sessions/{}", phone["id"].as_str().unwrap());
+    let r = client
+        .request(Method::DELETE, &path)
+        .bearer(laptop)
+        .send()
+        .await;
+    assert_eq!(sj(&r), (200, msg("Session revoked")));
+    let r = client.post("/refresh").bearer(&tokens[1].1).send().await;
+    assert_eq!(sj(&r), (401, msg("Token has been revoked")));
+    let r = client
+        .request(Method::DELETE, &path)
+        .bearer(laptop)
+        .send()
+        .await;
+    assert_eq!(sj(&r), (404, msg("Session not found")));
+
+    // Log out every other device: the tablet.
+    let r = client.post("/logout/others").bearer(laptop).send().await;
+    assert_eq!(
+        sj(&r),
+        (
+            200,
+            json!({ "msg": "Other sessions revoked", "revoked": 1 })
+        )
+    );
+    let r = client.get("/sessions").bearer(&tokens[2].0).send().await;
+    assert_eq!(sj(&r), (401, msg("Token has been revoked")));
+
+    // The laptop's refresh keeps working; logout ends it.
+    let r = client.post("/refresh").bearer(&tokens[0].1).send().await;
+    assert_eq!(r.status(), 200);
+    let r = client.post("/logout").bearer(laptop).send().await;
+    assert_eq!(sj(&r), (200, msg("Logged out")));
+    let r = client.post("/refresh").bearer(&tokens[0].1).send().await;
+    assert_eq!(sj(&r), (401, msg("Token has been revoked")));
 }

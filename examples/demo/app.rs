@@ -430,6 +430,8 @@ struct AppState {
     user_lookup: UserLookup<User>,
     /// `DEMO_ROTATE_REFRESH`: every refresh rotates the refresh token.
     rotate_refresh: bool,
+    /// `DEMO_SESSIONS`: every login is a session.
+    sessions: bool,
     /// `GET /openapi.json`, built once at start-up.
     openapi: Arc<Value>,
 }
@@ -512,7 +514,11 @@ fn verifier_only(app: &AppState) -> Option<Response> {
     })
 }
 
-async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
+async fn login(
+    State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: DemoJson<Value>,
+) -> Response {
     if let Some(refused) = verifier_only(&app) {
         return refused;
     }
@@ -531,12 +537,33 @@ async fn login(State(app): State<AppState>, body: DemoJson<Value>) -> Response {
             return app.error(StatusCode::SERVICE_UNAVAILABLE, "User store unavailable");
         }
     };
+    // Every access token carries the user's roles, from the user store.
+    let fresh = TokenOptions::new()
+        .fresh(true)
+        .additional_claims(json!({ "roles": user.roles }));
+    let session = if app.sessions {
+        let agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let options = match agent {
+            Some(agent) => axum_jwt_extended::SessionOptions::new().user_agent(agent),
+            None => axum_jwt_extended::SessionOptions::new(),
+        };
+        match app
+            .jwt
+            .start_session(user.username.clone(), fresh.clone(), options)
+            .await
+        {
+            Ok(pair) => Some(pair),
+            Err(e) => return app.jwt.error_response(e),
+        }
+    } else {
+        None
+    };
     let issue = || -> Result<Response, JwtError> {
-        // Every access token carries the user's roles, from the user store.
-        let fresh = TokenOptions::new()
-            .fresh(true)
-            .additional_claims(json!({ "roles": user.roles }));
-        let (access, refresh) = if app.rotate_refresh {
+        let (access, refresh) = if let Some(pair) = session {
+            (pair.access_token, pair.refresh_token)
+        } else if app.rotate_refresh {
             // One login family, so that a reused refresh token revokes the whole login.
             let pair = app.jwt.create_token_pair(user.username.clone(), fresh)?;
             (pair.access_token, pair.refresh_token)
@@ -629,8 +656,21 @@ async fn refresh(State(app): State<AppState>) -> Response {
             Err(e) => app.jwt.error_response(e),
         };
     }
+    let access = if app.sessions {
+        let Ok(claims) = get_jwt() else {
+            return NoJwtContext::Outside.into_response();
+        };
+        match app.jwt.refresh_session(&claims, identity, with_roles).await {
+            Ok(access) => access,
+            Err(e) => return app.jwt.error_response(e),
+        }
+    } else {
+        match app.jwt.create_access_token_with(identity, with_roles) {
+            Ok(access) => access,
+            Err(e) => return app.jwt.error_response(e),
+        }
+    };
     let issue = || -> Result<Response, JwtError> {
-        let access = app.jwt.create_access_token_with(identity, with_roles)?;
         let body = Json(json!({ "access_token": access }));
         if app.cookie_mode() {
             let cookies = set_access_cookies(&app.jwt, &access, CookieOptions::default())?;
@@ -678,7 +718,13 @@ async fn logout(State(app): State<AppState>) -> Response {
     let Ok(claims) = get_jwt() else {
         return NoJwtContext::Outside.into_response();
     };
-    if let Err(e) = app.jwt.revoke_token(&claims).await {
+    // With sessions, the whole session of the token: its access and refresh tokens.
+    let revoked = if app.sessions {
+        app.jwt.end_current_session(&claims).await
+    } else {
+        app.jwt.revoke_token(&claims).await
+    };
+    if let Err(e) = revoked {
         return app.jwt.error_response(e);
     }
     let msg = if claims.token_type() == Some("refresh") {
@@ -700,9 +746,16 @@ async fn logout_all(State(app): State<AppState>) -> Response {
         Ok(Some(identity)) => identity,
         _ => return NoJwtContext::Outside.into_response(),
     };
-    // Every token of this identity issued up to this second: every login, access and refresh.
-    let now = app.jwt.now().as_secs();
-    if let Err(e) = app.jwt.revoke_all_tokens_of(&identity, now).await {
+    // Every token of this identity issued up to this second: every login, access and refresh
+    // (with sessions: every session, ended).
+    let revoked = match (app.sessions, get_jwt()) {
+        (true, Ok(claims)) => app.jwt.end_all_sessions(&claims).await,
+        _ => {
+            let now = app.jwt.now().as_secs();
+            app.jwt.revoke_all_tokens_of(&identity, now).await
+        }
+    };
+    if let Err(e) = revoked {
         return app.jwt.error_response(e);
     }
     let body = app
@@ -712,6 +765,71 @@ async fn logout_all(State(app): State<AppState>) -> Response {
         (unset_jwt_cookies(&app.jwt, None), body).into_response()
     } else {
         body
+    }
+}
+
+/// `GET /sessions`: the current identity's live sessions, newest first.
+#[jwt_required]
+async fn list_sessions(State(app): State<AppState>) -> Response {
+    let Ok(claims) = get_jwt() else {
+        return NoJwtContext::Outside.into_response();
+    };
+    match app.jwt.sessions_of(&claims).await {
+        Ok(sessions) => {
+            let listed: Vec<Value> = sessions
+                .into_iter()
+                .map(|s| {
+                    json!({
+                        "id": s.id,
+                        "created_at": s.created_at,
+                        "last_seen_at": s.last_seen_at,
+                        "expires_at": s.expires_at,
+                        "user_agent": s.data.get("user_agent").cloned().unwrap_or(Value::Null),
+                        "current": s.current,
+                    })
+                })
+                .collect();
+            Json(json!({ "sessions": listed })).into_response()
+        }
+        Err(e) => app.jwt.error_response(e),
+    }
+}
+
+/// `DELETE /sessions/{id}`: ends one session of the current identity.
+#[jwt_required]
+async fn end_session(
+    State(app): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let Ok(claims) = get_jwt() else {
+        return NoJwtContext::Outside.into_response();
+    };
+    match app.jwt.end_session(&claims, &id).await {
+        Ok(true) => app.jwt.message_response(StatusCode::OK, "Session revoked"),
+        Ok(false) => app
+            .jwt
+            .message_response(StatusCode::NOT_FOUND, "Session not found"),
+        Err(e) => app.jwt.error_response(e),
+    }
+}
+
+/// `POST /logout/others`: ends every other session of the current identity.
+#[jwt_required]
+async fn logout_others(State(app): State<AppState>) -> Response {
+    let Ok(claims) = get_jwt() else {
+        return NoJwtContext::Outside.into_response();
+    };
+    match app.jwt.end_other_sessions(&claims).await {
+        Ok(revoked) => {
+            let mut body = serde_json::Map::new();
+            body.insert(
+                app.jwt.config().error_message_key.clone(),
+                Value::from("Other sessions revoked"),
+            );
+            body.insert("revoked".to_owned(), Value::from(revoked));
+            Json(Value::Object(body)).into_response()
+        }
+        Err(e) => app.jwt.error_response(e),
     }
 }
 
@@ -764,6 +882,28 @@ enum Auth {
 }
 
 /// The routes of the demo, as its OpenAPI document lists them.
+/// The routes of `DEMO_SESSIONS=true`.
+const SESSION_ROUTES: &[(&str, &str, Auth, &str)] = &[
+    (
+        "get",
+        "/sessions",
+        Auth::Access,
+        "The current identity's live sessions, newest first",
+    ),
+    (
+        "delete",
+        "/sessions/{id}",
+        Auth::Access,
+        "End one session of the current identity",
+    ),
+    (
+        "post",
+        "/logout/others",
+        Auth::Access,
+        "End every other session of the current identity",
+    ),
+];
+
 const ROUTES: &[(&str, &str, Auth, &str)] = &[
     ("get", "/health", Auth::None, "Liveness"),
     (
@@ -835,10 +975,11 @@ const ROUTES: &[(&str, &str, Auth, &str)] = &[
 
 /// The demo's OpenAPI 3 document: every route, with the security schemes and requirements
 /// the configuration implies (`JwtManager::openapi_security_schemes`).
-fn openapi_document(jwt: &JwtManager) -> Value {
+fn openapi_document(jwt: &JwtManager, sessions: bool) -> Value {
     let message = json!({"type": "object", "properties": {"msg": {"type": "string"}}});
     let mut paths = serde_json::Map::new();
-    for (method, path, auth, summary) in ROUTES {
+    let session_routes = if sessions { SESSION_ROUTES } else { &[] };
+    for (method, path, auth, summary) in ROUTES.iter().chain(session_routes) {
         let upper = method.to_ascii_uppercase();
         let security = match auth {
             Auth::None => None,
@@ -967,11 +1108,14 @@ fn manager_builder(
     config: JwtConfig,
     revocations: Revocations<'_>,
     users: UserStore,
-    grace: Option<std::time::Duration>,
+    options: &Options,
 ) -> Result<axum_jwt_extended::JwtManagerBuilder, String> {
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     let identity_claim = config.identity_claim.clone();
-    let builder = JwtManager::builder(config).rotation_grace(grace);
+    let mut builder = JwtManager::builder(config).rotation_grace(options.rotate_grace);
+    if let Some(policy) = options.sessions {
+        builder = builder.sessions(policy);
+    }
     // The user of a token: by its identity claim (`JWT_IDENTITY_CLAIM`, `sub` by default),
     // typed as the username it was minted from.
     let mut builder = match users {
@@ -1119,6 +1263,14 @@ fn app(state: AppState, implicit_refresh: Option<std::time::Duration>) -> Router
         .route("/admin", get(admin))
         .route("/openapi.json", get(openapi))
         .route("/.well-known/jwks.json", get(jwks));
+    let router = if state.sessions {
+        router
+            .route("/sessions", get(list_sessions))
+            .route("/sessions/{id}", axum::routing::delete(end_session))
+            .route("/logout/others", post(logout_others))
+    } else {
+        router
+    };
     // Implicit refresh for cookie clients: outside the routes, it sees their verification.
     let router = match implicit_refresh {
         Some(window) if state.cookie_mode() => router.layer(state.jwt.implicit_refresh(window)),
@@ -1171,6 +1323,25 @@ pub struct Options {
     pub near_cache: bool,
     /// `DEMO_ROTATE_REFRESH_GRACE_SECONDS`: the rotation's grace window.
     pub rotate_grace: Option<std::time::Duration>,
+    /// `DEMO_SESSIONS=true`, with `DEMO_SESSION_MAX_AGE_SECONDS` and
+    /// `DEMO_SESSION_IDLE_SECONDS`: every login is a session.
+    pub sessions: Option<axum_jwt_extended::SessionPolicy>,
+}
+
+/// A positive whole number of seconds from `name`, if set.
+fn seconds(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+) -> Result<Option<std::time::Duration>, String> {
+    match lookup(name) {
+        None => Ok(None),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Some(std::time::Duration::from_secs(n))),
+            _ => Err(format!(
+                "{name}: {v:?} is not a positive whole number of seconds"
+            )),
+        },
+    }
 }
 
 impl Options {
@@ -1211,6 +1382,35 @@ impl Options {
                     .into(),
             );
         }
+        let sessions = match lookup("DEMO_SESSIONS").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => return Err(format!("DEMO_SESSIONS: {v:?} is not true or false")),
+        };
+        let max_age = seconds(&lookup, "DEMO_SESSION_MAX_AGE_SECONDS")?;
+        let idle = seconds(&lookup, "DEMO_SESSION_IDLE_SECONDS")?;
+        if !sessions {
+            for (name, set) in [
+                ("DEMO_SESSION_MAX_AGE_SECONDS", max_age.is_some()),
+                ("DEMO_SESSION_IDLE_SECONDS", idle.is_some()),
+            ] {
+                if set {
+                    return Err(format!(
+                        "{name} needs DEMO_SESSIONS=true: the lifetimes are sessions'"
+                    ));
+                }
+            }
+        }
+        let sessions = sessions.then(|| {
+            let mut policy = axum_jwt_extended::SessionPolicy::new();
+            if let Some(max_age) = max_age {
+                policy = policy.max_age(max_age);
+            }
+            if let Some(idle) = idle {
+                policy = policy.idle_timeout(idle);
+            }
+            policy
+        });
         let redis_url = lookup("REDIS_URL").filter(|u| !u.is_empty());
         let database_url = lookup("DATABASE_URL").filter(|u| !u.is_empty());
         let redis_cluster_urls = lookup("REDIS_CLUSTER_URLS")
@@ -1255,6 +1455,7 @@ impl Options {
             redis_cluster_urls,
             near_cache,
             rotate_grace,
+            sessions,
         })
     }
 }
@@ -1268,7 +1469,7 @@ pub fn demo(config: JwtConfig, options: &Options) -> Result<Router, String> {
     }
     let users = UserStore::Memory(users());
     let revocations = Revocations::of(options);
-    let jwt = manager_builder(config, revocations, users.clone(), options.rotate_grace)?
+    let jwt = manager_builder(config, revocations, users.clone(), options)?
         .build()
         .map_err(|e| format!("invalid configuration: {e}"))?;
     assemble(jwt, users, options)
@@ -1285,7 +1486,7 @@ pub async fn start(config: JwtConfig, options: &Options) -> Result<Router, Strin
             config,
             revocations,
             users.clone(),
-            options.rotate_grace,
+            options,
         )?)
         .await?;
         return assemble(jwt, users, options);
@@ -1308,7 +1509,7 @@ async fn on_database(config: JwtConfig, options: &Options, url: &str) -> Result<
         config,
         Revocations::Sql(store, options.near_cache),
         users.clone(),
-        options.rotate_grace,
+        options,
     )?)
     .await?;
     assemble(jwt, users, options)
@@ -1326,13 +1527,14 @@ async fn on_database(_: JwtConfig, _: &Options, _: &str) -> Result<Router, Strin
 fn assemble(jwt: JwtManager, users: UserStore, options: &Options) -> Result<Router, String> {
     let user_lookup = jwt.user_lookup::<User>().map_err(|e| e.to_string())?;
     let state = AppState {
-        openapi: Arc::new(openapi_document(&jwt)),
+        openapi: Arc::new(openapi_document(&jwt, options.sessions.is_some())),
         jwt,
         users,
         user_lookup,
         hashing: Hashers::start(),
         dummy_hash: hash_password("not a password of anyone"),
         rotate_refresh: options.rotate_refresh,
+        sessions: options.sessions.is_some(),
     };
     Ok(app(state, options.implicit_refresh))
 }

@@ -43,6 +43,10 @@ pub enum ErrorKind {
     /// A refresh token that was already rotated came back (401): its whole login (family) is
     /// now revoked. Rendered by `revoked_token_loader` when one is registered.
     RefreshReuse(Box<TokenParts>),
+    /// A refresh of a session that has ended by its limits (absolute lifetime or idle
+    /// timeout), 401 `Session expired`; the session is ended. Rendered by
+    /// `session_expired_loader` when one is registered.
+    SessionExpired(Box<TokenParts>),
     /// `token_verification_loader` returned false (400).
     UserClaimsVerification(Box<TokenParts>),
     /// `user_lookup_loader` found no user (401).
@@ -174,6 +178,7 @@ impl JwtError {
             | ErrorKind::FreshTokenRequired(_)
             | ErrorKind::Revoked(_)
             | ErrorKind::RefreshReuse(_)
+            | ErrorKind::SessionExpired(_)
             | ErrorKind::UserLookup(_) => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidHeader(_)
             | ErrorKind::InvalidQueryParam(_)
@@ -218,6 +223,7 @@ impl JwtError {
             ErrorKind::RefreshReuse(_) => {
                 "Refresh token reuse detected: every token of this login was revoked".to_owned()
             }
+            ErrorKind::SessionExpired(_) => "Session expired".to_owned(),
             ErrorKind::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
             ErrorKind::UserLookup(parts) => match &self.message {
                 Some(m) => m.to_string(),
@@ -236,6 +242,7 @@ impl JwtError {
             | ErrorKind::FreshTokenRequired(p)
             | ErrorKind::Revoked(p)
             | ErrorKind::RefreshReuse(p)
+            | ErrorKind::SessionExpired(p)
             | ErrorKind::UserClaimsVerification(p)
             | ErrorKind::UserLookup(p) => Some(p),
             _ => None,

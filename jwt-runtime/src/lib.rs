@@ -59,6 +59,7 @@ mod pipeline;
 mod refresh;
 mod rejection;
 mod service;
+mod sessions;
 mod state;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -67,7 +68,7 @@ mod token;
 
 pub use blocklist::{
     family_entry, BlocklistStore, ChangeFeed, Changes, MemoryBlocklist, NearCache,
-    NearCacheOptions, StoreError, TokenKeys, Verdict,
+    NearCacheOptions, SessionRecord, StoreError, TokenKeys, Verdict,
 };
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
@@ -108,6 +109,7 @@ pub use openapi::JwtOpenApi;
 pub use redis;
 pub use refresh::{ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair};
 pub use rejection::JwtRejection;
+pub use sessions::{Session, SessionEnd, SessionOptions, SessionPolicy};
 /// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
 /// build a pool of your own with it for `SqlBlocklist::from_sqlite_pool` or
 /// `SqlBlocklist::from_pg_pool`, so that the versions match.

@@ -91,6 +91,35 @@ pub(crate) fn refresh_failed(err: &JwtError) {
     let _ = err;
 }
 
+/// A session event: one line naming the session and the identity (never a token); reuse at
+/// `warn`, the rest at `info`.
+pub(crate) fn session_event(event: &crate::sessions::SessionEvent) {
+    #[cfg(feature = "tracing")]
+    {
+        use crate::sessions::SessionEvent as E;
+        match event {
+            E::Started { session, identity } => {
+                tracing::info!(target: TARGET, session = &*escaped(session), identity = &*escaped(identity), "session started")
+            }
+            E::Refreshed { session, identity } => {
+                tracing::info!(target: TARGET, session = &*escaped(session), identity = &*escaped(identity), "session refreshed")
+            }
+            E::Ended {
+                session,
+                identity,
+                why,
+            } => {
+                tracing::info!(target: TARGET, session = &*escaped(session), identity = &*escaped(identity), reason = why.as_str(), "session ended")
+            }
+            E::ReuseDetected { session, identity } => {
+                tracing::warn!(target: TARGET, session = &*escaped(session), identity = &*escaped(identity), "refresh token reuse detected: session revoked")
+            }
+        }
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = event;
+}
+
 /// The near cache's heartbeat stopped being answered (`false`) or is answered again.
 pub(crate) fn near_cache_lease(held: bool) {
     #[cfg(feature = "tracing")]

@@ -128,3 +128,35 @@ pub fn cookie(lines: &[String], name: &str) -> Option<String> {
             .map(str::to_owned)
     })
 }
+
+/// A request with `Authorization: Bearer <token>`: `(status, JSON body)`.
+#[allow(dead_code)]
+pub async fn with_token(method: &str, addr: SocketAddr, path: &str, token: &str) -> (u16, Value) {
+    let bearer = format!("Bearer {token}");
+    let (status, body, _) = http(
+        method,
+        format!("http://{addr}{path}"),
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    (status, body)
+}
+
+/// `POST /login` with these headers: `(access, refresh)`.
+#[allow(dead_code)]
+pub async fn login_with(
+    addr: SocketAddr,
+    user: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> (String, String) {
+    let creds = serde_json::json!({"username": user, "password": password});
+    let (status, body, _) =
+        http("POST", format!("http://{addr}/login"), headers, Some(creds)).await;
+    assert_eq!(status, 200, "{body}");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["refresh_token"].as_str().unwrap().to_owned(),
+    )
+}

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use super::{BlocklistStore, StoreError, TokenKeys, Verdict};
+use super::{BlocklistStore, SessionRecord, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 const SHARDS: usize = 16;
@@ -88,6 +88,8 @@ struct Inner {
     len: AtomicUsize,
     /// Whether any identity cut-off was ever recorded (most apps never record one).
     any_identity: AtomicBool,
+    /// Sessions by identity; they count against the capacity.
+    sessions: std::sync::Mutex<HashMap<String, Vec<SessionRecord>>>,
 }
 
 /// In-memory blocklist: entries expire when the token would have. Shared by clones; not
@@ -151,6 +153,7 @@ impl MemoryBlocklist {
             capacity,
             len: AtomicUsize::new(0),
             any_identity: AtomicBool::new(false),
+            sessions: std::sync::Mutex::new(HashMap::new()),
         }))
     }
 
@@ -286,7 +289,81 @@ impl MemoryBlocklist {
     }
 }
 
+/// Seconds since the epoch.
+fn epoch_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl MemoryBlocklist {
+    fn sessions_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<SessionRecord>>> {
+        self.0.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn save_session_now(&self, identity: &str, session: &SessionRecord) -> Result<(), StoreError> {
+        let mut all = self.sessions_lock();
+        let now = epoch_secs();
+        let kept = all.entry(identity.to_owned()).or_default();
+        let before = kept.len();
+        kept.retain(|s| s.id != session.id && !s.has_ended(now));
+        let removed = before - kept.len();
+        self.0.len.fetch_sub(removed, Ordering::Relaxed);
+        if self.len() >= self.0.capacity {
+            return Err(StoreError::new("the in-memory blocklist is full"));
+        }
+        kept.push(session.clone());
+        self.0.len.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn remove_session_now(&self, identity: &str, id: &str) -> bool {
+        let mut all = self.sessions_lock();
+        let Some(kept) = all.get_mut(identity) else {
+            return false;
+        };
+        let before = kept.len();
+        kept.retain(|s| s.id != id);
+        let removed = before - kept.len();
+        self.0.len.fetch_sub(removed, Ordering::Relaxed);
+        if kept.is_empty() {
+            all.remove(identity);
+        }
+        removed > 0
+    }
+}
+
 impl BlocklistStore for MemoryBlocklist {
+    fn save_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(std::future::ready(self.save_session_now(identity, session)))
+    }
+
+    fn sessions<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SessionRecord>, StoreError>> {
+        let kept = self
+            .sessions_lock()
+            .get(identity)
+            .cloned()
+            .unwrap_or_default();
+        Box::pin(std::future::ready(Ok(kept)))
+    }
+
+    fn remove_session<'a>(
+        &'a self,
+        identity: &'a str,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(std::future::ready(
+            Ok(self.remove_session_now(identity, id)),
+        ))
+    }
+
     fn check<'a>(
         &'a self,
         jti: &'a str,

@@ -9,6 +9,7 @@ mod memory;
 mod near_cache;
 #[cfg(feature = "redis")]
 mod redis_store;
+mod session;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 
@@ -21,6 +22,7 @@ pub use memory::MemoryBlocklist;
 pub use near_cache::{NearCache, NearCacheOptions};
 #[cfg(feature = "redis")]
 pub use redis_store::{RedisBlocklist, RedisTimeouts};
+pub use session::SessionRecord;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::{SqlBlocklist, SqlBlocklistOptions};
 
@@ -173,6 +175,38 @@ pub trait BlocklistStore: Send + Sync + 'static {
         Duration::ZERO
     }
 
+    /// Keeps a session of `identity` (a new one, or a newer state of one): sessions live
+    /// beside the revocations. The default keeps none (an error: sessions need a store of
+    /// this crate, or your own that implements these three methods).
+    fn save_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let _ = (identity, session);
+        Box::pin(std::future::ready(Err(no_sessions())))
+    }
+
+    /// The sessions kept for `identity`, in one round trip (ended ones may be among them: the
+    /// manager filters by [`SessionRecord::ends_at`]).
+    fn sessions<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SessionRecord>, StoreError>> {
+        let _ = identity;
+        Box::pin(std::future::ready(Err(no_sessions())))
+    }
+
+    /// Forgets the session `id` of `identity`; whether it was kept.
+    fn remove_session<'a>(
+        &'a self,
+        identity: &'a str,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let _ = (identity, id);
+        Box::pin(std::future::ready(Err(no_sessions())))
+    }
+
     /// Everything about one token, in one round trip: the manager calls this for every
     /// protected request. The default asks [`check`](Self::check), then, for a token of a
     /// family, `check` again for [`family_entry`]; the stores of this crate answer all of it
@@ -244,6 +278,12 @@ pub struct Changes {
     /// The identities whose revocations changed (repeats allowed); the empty string
     /// stands for tokens without an identity.
     pub identities: Vec<String>,
+}
+
+fn no_sessions() -> StoreError {
+    StoreError::new(
+        "this store keeps no sessions (implement save_session, sessions and remove_session)",
+    )
 }
 
 /// How long a store must wait for an answer before the request fails closed.

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-use super::{BlocklistStore, ChangeFeed, StoreError, TokenKeys, Verdict};
+use super::{BlocklistStore, ChangeFeed, SessionRecord, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 /// How a [`NearCache`] keeps its promise: its lease, heartbeat and size.
@@ -362,6 +362,29 @@ impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
             }
             Ok(())
         })
+    }
+
+    fn save_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.0.store.save_session(identity, session)
+    }
+
+    fn sessions<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SessionRecord>, StoreError>> {
+        self.0.store.sessions(identity)
+    }
+
+    fn remove_session<'a>(
+        &'a self,
+        identity: &'a str,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        self.0.store.remove_session(identity, id)
     }
 
     /// The lease: every revocation waits it out.

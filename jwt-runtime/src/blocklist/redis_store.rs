@@ -9,6 +9,7 @@
 //! | `<prefix>{<tag>}:jti:<jti>` | a revoked `jti`, with a TTL of the token's remaining lifetime |
 //! | `<prefix>{<tag>}:cut` | the identity's cut-off (seconds since the epoch), kept forever |
 //! | `<prefix>{<tag>}:fam:<family>` | a revoked login family |
+//! | `<prefix>{<tag>}:sessions` | the identity's sessions: a hash of session id to its record (JSON), expiring with the last of them |
 //! | `<prefix>changes` | a stream of the identities whose revocations changed (a minute of them), which [`NearCache`](crate::NearCache) reads |
 //!
 //! `<tag>` is the first 16 hex digits of the SHA-256 of the identity's canonical form
@@ -22,7 +23,7 @@ use redis::cluster_async::ClusterConnection;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use super::{BlocklistStore, ChangeFeed, Changes, StoreError, TokenKeys, Verdict};
+use super::{BlocklistStore, ChangeFeed, Changes, SessionRecord, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 /// Revocations in Redis, standalone or a Redis Cluster; the key layout is in the module
@@ -112,6 +113,23 @@ const KEEP_MAX: &str = r"
 local kept = tonumber(redis.call('GET', KEYS[1]))
 if kept == nil or kept < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1
+";
+
+/// Keeps a session in the identity's hash (`ARGV[1]` its id, `ARGV[2]` its record, `ARGV[3]`
+/// milliseconds until it ends, 0: never), and keeps the hash as long as its last session.
+const SAVE_SESSION: &str = r"
+local fresh = redis.call('EXISTS', KEYS[1]) == 0
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local ttl = tonumber(ARGV[3])
+if ttl == 0 then
+  redis.call('PERSIST', KEYS[1])
+  return 1
+end
+local kept = redis.call('PTTL', KEYS[1])
+if fresh or (kept >= 0 and kept < ttl) then
+  redis.call('PEXPIRE', KEYS[1], ttl)
 end
 return 1
 ";
@@ -285,6 +303,10 @@ impl RedisBlocklist {
         self.key(identity, format_args!("fam:{family}"))
     }
 
+    fn sessions_key(&self, identity: &str) -> String {
+        self.key(Some(identity), format_args!("sessions"))
+    }
+
     fn changes_key(&self) -> String {
         format!("{}changes", self.prefix)
     }
@@ -335,6 +357,66 @@ impl RedisBlocklist {
 }
 
 impl BlocklistStore for RedisBlocklist {
+    /// A Lua script: `HSET` of the record in the identity's hash, whose TTL follows the last
+    /// session to end.
+    fn save_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let record = serde_json::to_string(session)
+                .map_err(|e| StoreError::with_source("redis: the session does not serialize", e))?;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs();
+            let ttl_ms = session
+                .ends_at()
+                .map_or(0, |end| end.saturating_sub(now).max(1).saturating_mul(1000));
+            let script = redis::Script::new(SAVE_SESSION);
+            let mut call = script.key(self.sessions_key(identity));
+            call.arg(&session.id).arg(record).arg(ttl_ms);
+            match self.conn().await? {
+                Conn::Standalone(mut c) => call.invoke_async::<i64>(&mut c).await,
+                Conn::Cluster(mut c) => call.invoke_async::<i64>(&mut c).await,
+            }
+            .map(drop)
+            .map_err(err)
+        })
+    }
+
+    /// One `HGETALL`.
+    fn sessions<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SessionRecord>, StoreError>> {
+        Box::pin(async move {
+            let all: std::collections::HashMap<String, String> = self
+                .query(redis::cmd("HGETALL").arg(self.sessions_key(identity)))
+                .await?;
+            // A record that does not parse is not ours to list.
+            Ok(all
+                .into_values()
+                .filter_map(|r| serde_json::from_str(&r).ok())
+                .collect())
+        })
+    }
+
+    /// One `HDEL`.
+    fn remove_session<'a>(
+        &'a self,
+        identity: &'a str,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let removed: i64 = self
+                .query(redis::cmd("HDEL").arg(self.sessions_key(identity)).arg(id))
+                .await?;
+            Ok(removed > 0)
+        })
+    }
+
     /// Connects (to every master, on a cluster) and checks that Redis answers.
     fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(async move { self.query::<String>(&redis::cmd("PING")).await.map(drop) })

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
-use super::{BlocklistStore, ChangeFeed, Changes, StoreError, TokenKeys, Verdict};
+use super::{BlocklistStore, ChangeFeed, Changes, SessionRecord, StoreError, TokenKeys, Verdict};
 use crate::loaders::BoxFuture;
 
 /// Longer than this, an entry is kept forever (`expires_at` is `NULL`): a thousand years.
@@ -75,6 +75,11 @@ struct Queries {
     record_change: SqlStr,
     changes: SqlStr,
     purge_changes: SqlStr,
+    create_sessions: SqlStr,
+    save_session: SqlStr,
+    sessions: SqlStr,
+    remove_session: SqlStr,
+    purge_sessions: SqlStr,
 }
 
 /// A statement of ours: the table name in it is checked by [`valid_table`], the values are
@@ -89,6 +94,7 @@ impl Queries {
     fn new(table: &str, postgres: bool) -> Queries {
         let t = format!("\"{table}\"");
         let changes = format!("\"{table}_changes\"");
+        let sessions = format!("\"{table}_sessions\"");
         // The database's clock in milliseconds: every instance reads the feed by it.
         let now_ms = if postgres {
             "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
@@ -121,6 +127,30 @@ impl Queries {
              ON CONFLICT (kind, digest) DO UPDATE SET expires_at = {later_expiry}"
         );
         Queries {
+            create_sessions: sql(format!(
+                "CREATE TABLE IF NOT EXISTS {sessions} (\
+                 identity_digest {bytes} NOT NULL, \
+                 id TEXT NOT NULL, \
+                 record TEXT NOT NULL, \
+                 ends_at {int}, \
+                 PRIMARY KEY (identity_digest, id))"
+            )),
+            save_session: sql(format!(
+                "INSERT INTO {sessions} (identity_digest, id, record, ends_at) \
+                 VALUES ({p1}, {p2}, {p3}, {p4}) \
+                 ON CONFLICT (identity_digest, id) DO UPDATE SET \
+                 record = excluded.record, ends_at = excluded.ends_at"
+            )),
+            sessions: sql(format!(
+                "SELECT record FROM {sessions} WHERE identity_digest = {p1} \
+                 AND (ends_at IS NULL OR ends_at > {p2})"
+            )),
+            remove_session: sql(format!(
+                "DELETE FROM {sessions} WHERE identity_digest = {p1} AND id = {p2}"
+            )),
+            purge_sessions: sql(format!(
+                "DELETE FROM {sessions} WHERE ends_at IS NOT NULL AND ends_at <= {p1}"
+            )),
             revoke: sql(revoke),
             create_changes: sql(format!(
                 "CREATE TABLE IF NOT EXISTS {changes} (\
@@ -552,6 +582,9 @@ impl SqlBlocklist {
                 sqlx::query(queries.create_changes_index.clone())
                     .execute(&pool)
                     .await?;
+                sqlx::query(queries.create_sessions.clone())
+                    .execute(&pool)
+                    .await?;
                 Ok(())
             };
             timed("creating the table", options.connect_timeout, create).await?;
@@ -601,6 +634,9 @@ impl SqlBlocklist {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(queries.create_changes_index.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(queries.create_sessions.clone())
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await
@@ -659,6 +695,10 @@ impl SqlBlocklist {
                     .await?;
                 sqlx::query(inner.queries.purge_changes.clone())
                     .bind(CHANGES_KEPT_MS)
+                    .execute(p)
+                    .await?;
+                sqlx::query(inner.queries.purge_sessions.clone())
+                    .bind(now)
                     .execute(p)
                     .await?;
                 Ok(done.rows_affected())
@@ -825,6 +865,79 @@ fn check_table(options: &SqlBlocklistOptions) -> Result<(), StoreError> {
 }
 
 impl BlocklistStore for SqlBlocklist {
+    /// An upsert of the record (JSON) in `<table>_sessions`.
+    fn save_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let record = serde_json::to_string(session)
+                .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
+            let ends_at = session.ends_at().and_then(|e| i64::try_from(e).ok());
+            let key = digest(identity);
+            let save = async {
+                on_pool!(&inner.pool, p => sqlx::query(inner.queries.save_session.clone())
+                    .bind(key)
+                    .bind(session.id.as_str())
+                    .bind(record)
+                    .bind(ends_at)
+                    .execute(p)
+                    .await
+                    .map(drop))
+            };
+            timed("save a session", inner.query_timeout, save).await?;
+            self.maybe_purge();
+            Ok(())
+        })
+    }
+
+    /// One `SELECT` of the identity's unexpired sessions.
+    fn sessions<'a>(
+        &'a self,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SessionRecord>, StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let key = digest(identity);
+            let now = now_secs();
+            let read = async {
+                on_pool!(&inner.pool, p => sqlx::query_as::<_, (String,)>(inner.queries.sessions.clone())
+                    .bind(key)
+                    .bind(now)
+                    .fetch_all(p)
+                    .await)
+            };
+            let rows = timed("list sessions", inner.query_timeout, read).await?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(r,)| serde_json::from_str(&r).ok())
+                .collect())
+        })
+    }
+
+    /// One `DELETE`.
+    fn remove_session<'a>(
+        &'a self,
+        identity: &'a str,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let key = digest(identity);
+            let remove = async {
+                on_pool!(&inner.pool, p => sqlx::query(inner.queries.remove_session.clone())
+                    .bind(key)
+                    .bind(id)
+                    .execute(p)
+                    .await
+                    .map(|done| done.rows_affected() > 0))
+            };
+            timed("end a session", inner.query_timeout, remove).await
+        })
+    }
+
     /// Checks that the database answers (`SELECT 1`).
     fn connect(&self) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(async move {

@@ -255,6 +255,10 @@ pub(crate) type ErrorHookFn =
 /// A response loader on the error message.
 pub(crate) type ReasonResponseFn = Arc<dyn Fn(&str) -> Response + Send + Sync>;
 
+/// The session event hook.
+pub(crate) type SessionEventFn =
+    std::sync::Arc<dyn Fn(crate::sessions::SessionEvent) -> BoxFuture<'static, ()> + Send + Sync>;
+
 /// All loaders of one manager.
 #[derive(Clone, Default)]
 pub(crate) struct Loaders {
@@ -277,6 +281,8 @@ pub(crate) struct Loaders {
     pub(crate) unauthorized: Option<ReasonResponseFn>,
     pub(crate) needs_fresh_token: Option<PartsResponseFn>,
     pub(crate) revoked_token: Option<PartsResponseFn>,
+    pub(crate) session_expired: Option<PartsResponseFn>,
+    pub(crate) session_event: Option<SessionEventFn>,
     pub(crate) token_verification_failed: Option<PartsResponseFn>,
     pub(crate) user_lookup_error: Option<PartsResponseFn>,
     pub(crate) claims_check_failed: Option<ReasonResponseFn>,

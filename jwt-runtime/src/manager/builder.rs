@@ -39,6 +39,7 @@ pub struct JwtManagerBuilder {
     pub(super) extra_keys: Vec<keys::ExtraKey>,
     pub(super) revocation_quota: Option<u32>,
     pub(super) rotation_grace: Option<std::time::Duration>,
+    pub(super) sessions: Option<crate::sessions::SessionPolicy>,
     pub(super) extra_jwks: Vec<Value>,
     #[cfg(feature = "jwks")]
     pub(super) jwks: Option<crate::jwks::JwksClient>,
@@ -315,6 +316,55 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The response to a refresh of a session that has ended by its limits (default: 401
+    /// `{"msg": "Session expired"}`), from the refresh token's header and claims.
+    pub fn session_expired_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.session_expired = Some(parts_response(f));
+        self
+    }
+
+    /// The session event hook: called (and awaited) for every session started, refreshed,
+    /// ended (and why), and every refresh-token reuse detected. Capture what it needs of
+    /// your app's state (a clone of an `Arc`, a channel, a pool…).
+    ///
+    /// ```
+    /// use axum_jwt_extended_runtime::{JwtConfig, JwtManager, MemoryBlocklist, SessionEvent, SessionPolicy};
+    ///
+    /// let (alerts, _received) = tokio::sync::mpsc::unbounded_channel::<String>();
+    /// let jwt = JwtManager::builder(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!"))
+    ///     .blocklist(MemoryBlocklist::new())
+    ///     .sessions(SessionPolicy::new())
+    ///     .on_session_event(move |event| {
+    ///         let alerts = alerts.clone();
+    ///         async move {
+    ///             if let SessionEvent::ReuseDetected { identity, .. } = event {
+    ///                 let _ = alerts.send(identity);
+    ///             }
+    ///         }
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = jwt;
+    /// ```
+    pub fn on_session_event<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(crate::sessions::SessionEvent) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.loaders.session_event = Some(std::sync::Arc::new(move |event| Box::pin(hook(event))));
+        self
+    }
+
+    /// Turns sessions on, with these lifetimes: [`JwtManager::start_session`](super::JwtManager::start_session)
+    /// and the rest of the sessions API. The blocklist store keeps the sessions.
+    pub fn sessions(mut self, policy: crate::sessions::SessionPolicy) -> Self {
+        self.sessions = Some(policy);
+        self
+    }
+
     /// `@jwt.revoked_token_loader`.
     pub fn revoked_token_loader<R: IntoResponse>(
         mut self,
@@ -556,6 +606,7 @@ impl JwtManagerBuilder {
         Ok(JwtManager(Arc::new(Inner {
             quota,
             rotation_grace: self.rotation_grace,
+            sessions: self.sessions,
             body_budget,
             config,
             keys,

@@ -85,12 +85,25 @@ impl JwtManager {
                 )));
             }
         }
-        let identity_value = match inner.loaders.user_identity.as_ref().and_then(|f| f(any)) {
-            Some(v) => v,
-            None => serde_json::to_value(identity)
-                .map_err(|e| err(format!("identity is not JSON-serializable: {e}")))?,
-        };
+        let identity_value = self.identity_claim_value(identity)?;
         self.mint(token_type, identity_value, Some(any), options)
+    }
+
+    /// The identity claim a token made from `identity` carries: the user identity loader's
+    /// answer, or the identity as JSON.
+    pub(crate) fn identity_claim_value<I: Serialize + 'static>(
+        &self,
+        identity: &I,
+    ) -> Result<Value, JwtError> {
+        let any: &dyn Any = identity;
+        match self.0.loaders.user_identity.as_ref().and_then(|f| f(any)) {
+            Some(v) => Ok(v),
+            None => serde_json::to_value(identity).map_err(|e| {
+                JwtError::new(ErrorKind::Encode(format!(
+                    "identity is not JSON-serializable: {e}"
+                )))
+            }),
+        }
     }
 
     /// Signs a token for an identity already in its claim form. `any` is the identity as

@@ -21,7 +21,7 @@ pub use builder::JwtManagerBuilder;
 pub use create::TokenIssuer;
 pub use publish::JWKS_PATH;
 pub use respond::{ErrorLayer, ErrorService, RenderFuture};
-pub(crate) use revoke::{Revocation, Superseded};
+pub(crate) use revoke::{canonical_identity, Revocation, Superseded};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, JwtConfig};
@@ -43,6 +43,8 @@ pub(crate) struct Inner {
     pub(crate) quota: quota::Quota,
     /// The grace window of refresh-token rotation.
     pub(crate) rotation_grace: Option<std::time::Duration>,
+    /// The lifetimes of sessions, when they are on.
+    pub(crate) sessions: Option<crate::sessions::SessionPolicy>,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.
@@ -90,6 +92,7 @@ impl JwtManager {
             extra_jwks: Vec::new(),
             revocation_quota: Some(quota::DEFAULT_QUOTA),
             rotation_grace: None,
+            sessions: None,
             #[cfg(feature = "jwks")]
             jwks: None,
         }

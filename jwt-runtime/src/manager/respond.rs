@@ -37,6 +37,7 @@ impl JwtManager {
             ErrorKind::Expired(_) => parts_loader(&l.expired_token),
             ErrorKind::FreshTokenRequired(_) => parts_loader(&l.needs_fresh_token),
             ErrorKind::Revoked(_) | ErrorKind::RefreshReuse(_) => parts_loader(&l.revoked_token),
+            ErrorKind::SessionExpired(_) => parts_loader(&l.session_expired),
             ErrorKind::UserClaimsVerification(_) => parts_loader(&l.token_verification_failed),
             ErrorKind::UserLookup(_) => parts_loader(&l.user_lookup_error),
             _ => None,

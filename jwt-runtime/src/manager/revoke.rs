@@ -86,7 +86,7 @@ impl JwtManager {
     }
 
     /// The token's identity in the form stores key on.
-    fn identity_of(&self, claims: &Claims) -> Option<String> {
+    pub(crate) fn identity_of(&self, claims: &Claims) -> Option<String> {
         claims
             .get(&self.0.config.identity_claim)
             .map(canonical_identity)
@@ -239,6 +239,63 @@ impl JwtManager {
         })
     }
 
+    /// Revokes the login family `family` of `identity` (a session's end), for as long as any
+    /// of its tokens may be accepted.
+    pub(crate) async fn revoke_family_id(
+        &self,
+        identity: Option<&str>,
+        family: &str,
+    ) -> Result<(), JwtError> {
+        let store = self.store()?;
+        bounded_revocation(
+            store,
+            store.revoke_family(identity, family, self.family_ttl()),
+        )
+        .await
+        .map_err(unavailable)
+    }
+
+    /// How long a family's revocation is kept: the longest lifetime plus the leeway.
+    fn family_ttl(&self) -> Option<Duration> {
+        let c = &self.0.config;
+        match (c.access_token_expires, c.refresh_token_expires) {
+            (Expiry::After(a), Expiry::After(r)) => a
+                .max(r)
+                .checked_add(c.decode_leeway)
+                .filter(|d| *d <= LONGEST_TTL),
+            _ => None,
+        }
+    }
+
+    /// Keeps a session in the store.
+    pub(crate) async fn save_session(
+        &self,
+        identity: &str,
+        record: &crate::blocklist::SessionRecord,
+    ) -> Result<(), JwtError> {
+        let store = self.store()?;
+        bounded(store.save_session(identity, record))
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The sessions the store keeps for `identity`.
+    pub(crate) async fn load_sessions(
+        &self,
+        identity: &str,
+    ) -> Result<Vec<crate::blocklist::SessionRecord>, JwtError> {
+        let store = self.store()?;
+        bounded(store.sessions(identity)).await.map_err(unavailable)
+    }
+
+    /// Forgets a session (its tokens are revoked apart); whether it was kept.
+    pub(crate) async fn forget(&self, identity: &str, id: &str) -> Result<bool, JwtError> {
+        let store = self.store()?;
+        bounded(store.remove_session(identity, id))
+            .await
+            .map_err(unavailable)
+    }
+
     /// Revokes every token of the login family of `claims` (a token without one: nothing),
     /// for as long as any of them may be accepted: the longest lifetime plus
     /// `JWT_DECODE_LEEWAY`, as a single revocation lasts.
@@ -247,21 +304,21 @@ impl JwtManager {
             return Ok(());
         };
         let store = self.store()?;
-        let c = &self.0.config;
-        let longest = match (c.access_token_expires, c.refresh_token_expires) {
-            (Expiry::After(a), Expiry::After(r)) => a
-                .max(r)
-                .checked_add(c.decode_leeway)
-                .filter(|d| *d <= LONGEST_TTL),
-            _ => None,
-        };
         let identity = self.identity_of(claims);
         bounded_revocation(
             store,
-            store.revoke_family(identity.as_deref(), family, longest),
+            store.revoke_family(identity.as_deref(), family, self.family_ttl()),
         )
         .await
-        .map_err(unavailable)
+        .map_err(unavailable)?;
+        // A session's family: the session is over, and no longer listed.
+        if let (true, Some(identity)) = (
+            self.0.sessions.is_some() && claims.get(crate::token::AUTH_TIME_CLAIM).is_some(),
+            identity,
+        ) {
+            self.forget(&identity, family).await?;
+        }
+        Ok(())
     }
 
     /// Revokes `jti` unless it already was: `true` for the one caller that revoked it. Past

@@ -241,10 +241,11 @@ async fn verify_located(
         CsrfValue::Sent(v) => Some(v.as_ref()),
         _ => None,
     };
-    let (header, claims) = manager
-        .verify_request_token(&token, sent)
-        .await
-        .map_err(|e| e.at(location))?;
+    let verified = manager.verify_request_token(&token, sent).await;
+    let (header, claims) = match verified {
+        Err(e) => return Err(manager.session_expiry(e).await.at(location)),
+        Ok(parts) => parts,
+    };
     if let CsrfValue::InForm = csrf {
         return Ok(Progress::Pending(Pending::CsrfInBody {
             location,
@@ -350,6 +351,14 @@ async fn finish(
                 Superseded::WithinGrace => state = Revocation::No,
                 Superseded::Rotated => {
                     manager.revoke_family(&claims).await?;
+                    if claims.get(crate::token::AUTH_TIME_CLAIM).is_some() {
+                        if let (Some(identity), Some(id)) = (
+                            manager.identity_of(&claims),
+                            claims.get_str(crate::token::FAMILY_CLAIM),
+                        ) {
+                            manager.session_reused(&identity, id).await;
+                        }
+                    }
                     return Err(JwtError::new(ErrorKind::RefreshReuse(parts_of(
                         &header, &claims,
                     ))));

@@ -155,7 +155,13 @@ async fn refreshed(manager: &JwtManager, ctx: &JwtContext, window: Duration) -> 
             extra.insert(name.clone(), value.clone());
         }
     }
-    let options = TokenOptions::new().additional_claims(Value::Object(extra));
+    let mut options = TokenOptions::new().additional_claims(Value::Object(extra));
+    // A session's token: never for an ended session, and never past its absolute end.
+    match manager.implicit_session(claims).await {
+        Err(_) => return None,
+        Ok(None) => {}
+        Ok(Some(lifetime)) => options = options.expires_delta(lifetime),
+    }
     let token = manager
         .mint(TokenType::Access, identity, None, options)
         .map_err(|e| crate::log::refresh_failed(&e))

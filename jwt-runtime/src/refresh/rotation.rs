@@ -98,6 +98,8 @@ impl JwtManager {
             )));
         }
         let family = refresh.get_str(FAMILY_CLAIM).map(str::to_owned);
+        // A session's refresh token: the session must be live, and the new pair is of it.
+        let session = self.touch_session(refresh).await?;
         let grace = self.rotation_grace().filter(|_| family.is_some());
         if let Some(window) = grace {
             self.mark_rotated(refresh, window).await?;
@@ -107,7 +109,12 @@ impl JwtManager {
                 match self.superseded(refresh).await? {
                     // Another tab's refresh, a moment ago: a pair of the same login.
                     Superseded::WithinGrace => {
-                        return self.pair(&identity, options, family.unwrap_or_else(uuid4));
+                        return match session {
+                            Some((key, record)) => {
+                                self.rotate_session(&identity, options, key, record).await
+                            }
+                            None => self.pair(&identity, options, family.unwrap_or_else(uuid4)),
+                        };
                     }
                     Superseded::Rotated => {}
                     // Revoked on purpose (and only now found so): refused, no reuse.
@@ -120,6 +127,9 @@ impl JwtManager {
                 }
             }
             self.revoke_family(refresh).await?;
+            if let Some((key, record)) = &session {
+                self.session_reused(key, &record.id).await;
+            }
             return Err(JwtError::new(ErrorKind::RefreshReuse(Box::new(
                 TokenParts {
                     header: JwtHeader::default(),
@@ -127,7 +137,10 @@ impl JwtManager {
                 },
             ))));
         }
-        self.pair(&identity, options, family.unwrap_or_else(uuid4))
+        match session {
+            Some((key, record)) => self.rotate_session(&identity, options, key, record).await,
+            None => self.pair(&identity, options, family.unwrap_or_else(uuid4)),
+        }
     }
 
     /// Revokes a whole login: this token, and every token of its family when it has one

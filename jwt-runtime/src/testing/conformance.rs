@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::blocklist::SessionRecord;
 use crate::blocklist::{
     bounded, BlocklistStore, ChangeFeed, NearCache, NearCacheOptions, StoreError, TokenKeys,
     Verdict,
@@ -957,4 +958,117 @@ pub async fn near_cache_conformance<S: ChangeFeed>(first: S, second: S) {
             "blocklist conformance: {kind}: a revocation that returned on one instance is not seen by the other's near cache"
         );
     }
+}
+
+/// Checks that a store keeps sessions as the sessions API relies on: a saved session is
+/// listed for its identity only, exactly as saved (its data included); saving it again
+/// replaces it; removing it says whether it was kept; identities with awkward text stay
+/// apart; and 20 sessions of one identity saved concurrently are all listed.
+///
+/// ```
+/// # use axum_jwt_extended_runtime::MemoryBlocklist;
+/// use axum_jwt_extended_runtime::testing::session_conformance;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// session_conformance(MemoryBlocklist::new()).await;
+/// # }
+/// ```
+pub async fn session_conformance<S: BlocklistStore>(store: S) {
+    let store = Arc::new(store);
+    let run = Run::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let record = |id: &str| SessionRecord {
+        id: id.to_owned(),
+        created_at: now,
+        last_seen_at: now,
+        max_age: Some(3600),
+        idle_timeout: None,
+        refresh_expires_at: Some(now + 600),
+        data: serde_json::json!({"user_agent": "curl/8 ✓", "n": 1})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let (alice, bob) = (run.identity("s-alice"), run.identity("s-bob"));
+    let listed = ok("sessions of an unknown identity", store.sessions(&alice)).await;
+    assert!(listed.is_empty(), "an unknown identity has no sessions");
+
+    let first = record(&run.jti("s1"));
+    ok("save_session", store.save_session(&alice, &first)).await;
+    let listed = ok("sessions", store.sessions(&alice)).await;
+    assert_eq!(
+        listed,
+        vec![first.clone()],
+        "a saved session is listed as saved"
+    );
+    let listed = ok("sessions of another identity", store.sessions(&bob)).await;
+    assert!(
+        listed.is_empty(),
+        "another identity's sessions are not listed"
+    );
+
+    let mut later = first.clone();
+    later.last_seen_at = now + 5;
+    ok("save_session again", store.save_session(&alice, &later)).await;
+    let listed = ok("sessions after saving again", store.sessions(&alice)).await;
+    assert_eq!(
+        listed,
+        vec![later.clone()],
+        "saving again replaces the session"
+    );
+
+    let removed = ok(
+        "remove_session of another identity",
+        store.remove_session(&bob, &first.id),
+    )
+    .await;
+    assert!(!removed, "another identity cannot remove it");
+    let removed = ok("remove_session", store.remove_session(&alice, &first.id)).await;
+    assert!(removed, "removing a kept session says so");
+    let removed = ok(
+        "remove_session again",
+        store.remove_session(&alice, &first.id),
+    )
+    .await;
+    assert!(!removed, "removing it again says it was not kept");
+    let listed = ok("sessions after removal", store.sessions(&alice)).await;
+    assert!(listed.is_empty(), "a removed session is not listed");
+
+    for value in AWKWARD.iter().filter(|v| !v.contains('\0')) {
+        let identity = run.identity(value);
+        let session = record(&run.jti(&format!("s-{value}")));
+        ok(
+            "save_session (awkward)",
+            store.save_session(&identity, &session),
+        )
+        .await;
+        let listed = ok("sessions (awkward)", store.sessions(&identity)).await;
+        assert_eq!(listed, vec![session], "{value:?} keeps its own sessions");
+    }
+
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let (store, bob, session) = (
+                store.clone(),
+                bob.clone(),
+                record(&run.jti(&format!("c{i}"))),
+            );
+            tokio::spawn(async move {
+                ok(
+                    "concurrent save_session",
+                    store.save_session(&bob, &session),
+                )
+                .await
+            })
+        })
+        .collect();
+    join(calls).await;
+    let listed = ok("sessions after concurrent saves", store.sessions(&bob)).await;
+    assert_eq!(
+        listed.len(),
+        20,
+        "20 concurrent sessions of one identity are all kept"
+    );
 }

@@ -38,7 +38,7 @@ mod conformance;
 
 pub use conformance::{
     blocklist_conformance, blocklist_outage_conformance, change_feed_conformance,
-    near_cache_conformance, Backend,
+    near_cache_conformance, session_conformance, Backend,
 };
 
 /// A 64-byte random secret that passes every start-up check (long enough for HS512). For

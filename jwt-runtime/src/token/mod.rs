@@ -35,7 +35,7 @@ pub(crate) fn invalid(msg: impl Into<String>) -> TokenError {
 pub use claims::{Claims, JwtHeader};
 
 /// Claims with a meaning of their own, which `JWT_IDENTITY_CLAIM` must not name.
-pub(crate) const RESERVED_CLAIMS: [&str; 10] = [
+pub(crate) const RESERVED_CLAIMS: [&str; 11] = [
     "iat",
     "nbf",
     "exp",
@@ -46,9 +46,14 @@ pub(crate) const RESERVED_CLAIMS: [&str; 10] = [
     "fresh",
     "csrf",
     FAMILY_CLAIM,
+    AUTH_TIME_CLAIM,
 ];
 
 /// The claim that carries a login's family id. Absent unless the tokens were made by
 /// `create_token_pair` or `rotate_refresh_token`.
 pub const FAMILY_CLAIM: &str = "fam";
+
+/// The claim that carries a session's login time (RFC 9470, seconds since the epoch). Absent
+/// unless the tokens were made by `start_session` and the refreshes of its session.
+pub const AUTH_TIME_CLAIM: &str = "auth_time";
 pub use encode::{Fresh, TokenOptions, TokenType};
