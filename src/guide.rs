@@ -11,11 +11,13 @@
 //! 4. [Loaders](loaders): flask-jwt-extended's callbacks, automatic user loading.
 //! 5. [Stores](stores): revoking tokens in memory, Redis (standalone or cluster), SQLite or
 //!    PostgreSQL, and the near cache.
-//! 6. [Keys](keys): secrets and asymmetric keys.
-//! 7. [Configuration](configuration): every `JWT_*` option, and ours.
-//! 8. [Errors](errors): statuses, `JwtRejection`, response loaders, the error hook.
-//! 9. [Testing](testing): the `test-util` helpers.
-//! 10. [Deployment](deployment): what to set in production.
+//! 6. [Sessions](sessions): logins to list and end, absolute and idle lifetimes, the rotation
+//!    grace window, session events.
+//! 7. [Keys](keys): secrets and asymmetric keys.
+//! 8. [Configuration](configuration): every `JWT_*` option, and ours.
+//! 9. [Errors](errors): statuses, `JwtRejection`, response loaders, the error hook.
+//! 10. [Testing](testing): the `test-util` helpers.
+//! 11. [Deployment](deployment): what to set in production.
 
 #[doc = include_str!("../docs/guide/protecting_routes.md")]
 pub mod protecting_routes {}
@@ -31,6 +33,9 @@ pub mod loaders {}
 
 #[doc = include_str!("../docs/guide/stores.md")]
 pub mod stores {}
+
+#[doc = include_str!("../docs/guide/sessions.md")]
+pub mod sessions {}
 
 #[doc = include_str!("../docs/guide/keys.md")]
 pub mod keys {}

@@ -53,7 +53,8 @@
 //! | [Tokens](guide::tokens): creating, extra and typed claims, refreshing, freshness, rotation | Storing Additional Data in JWTs, Refreshing Tokens |
 //! | [Locations and CSRF](guide::locations_and_csrf) | JWT Locations |
 //! | [Loaders](guide::loaders): callbacks, automatic user loading | Automatic User Loading, Changing Default Behaviors |
-//! | [Stores](guide::stores): revoking in memory or Redis | JWT Revoking / Blocklist |
+//! | [Stores](guide::stores): revoking in memory, Redis (or a cluster), SQLite or PostgreSQL; the near cache | JWT Revoking / Blocklist |
+//! | [Sessions](guide::sessions): list and end logins, lifetimes, rotation grace, events | (not in flask-jwt-extended) |
 //! | [Keys](guide::keys): secrets, asymmetric keys | (the key options) |
 //! | [Configuration](guide::configuration): every `JWT_*` option, and ours | Configuration Options |
 //! | [Errors](guide::errors): statuses, `JwtRejection`, response loaders | Changing Default Behaviors |

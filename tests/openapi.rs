@@ -104,6 +104,28 @@ async fn the_demos_document_validates_and_marks_protected_routes() {
         doc["paths"]["/refresh"]["post"]["security"],
         json!([{"bearerAuth": []}, {"refreshCookieAuth": [], "refreshCsrfHeader": []}, {"queryAuth": []}])
     );
+    // With sessions: their routes, protected like the others (DELETE is a CSRF method).
+    let app = demo::demo(&[
+        ("JWT_TOKEN_LOCATION", "headers,cookies"),
+        ("DEMO_SESSIONS", "true"),
+    ]);
+    let sessions_doc = get_req(&app, "/openapi.json", &[]).await.json();
+    validate(&sessions_doc).unwrap();
+    assert_eq!(
+        sessions_doc["paths"]["/sessions"]["get"]["security"],
+        json!([{"bearerAuth": []}, {"cookieAuth": []}])
+    );
+    for (path, method) in [("/sessions/{id}", "delete"), ("/logout/others", "post")] {
+        assert_eq!(
+            sessions_doc["paths"][path][method]["security"],
+            json!([{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}]),
+            "{path}"
+        );
+    }
+    assert!(
+        doc["paths"].get("/sessions").is_none(),
+        "only with DEMO_SESSIONS"
+    );
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(
         schemes["bearerAuth"],

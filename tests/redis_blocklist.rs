@@ -291,3 +291,66 @@ async fn concurrent_rotations_through_redis_have_one_winner() {
         assert!(b.is_token_revoked(&access).await.unwrap());
     }
 }
+
+/// A protected request of a session makes one store command, as one without: the session's
+/// end is its family's revocation, read by the same `MGET`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_adds_no_store_round_trip() {
+    let redis = RedisServer::start();
+    let jwt = JwtManager::builder(axum_jwt_extended::JwtConfig::with_secret(common::SECRET))
+        .blocklist(RedisBlocklist::new(&redis.url()).unwrap())
+        .sessions(axum_jwt_extended::SessionPolicy::new())
+        .build()
+        .unwrap();
+    jwt.connect_blocklist().await.unwrap();
+    let app = app(jwt.clone());
+    let session = jwt
+        .start_session(
+            "alice",
+            axum_jwt_extended::TokenOptions::new(),
+            axum_jwt_extended::SessionOptions::new(),
+        )
+        .await
+        .unwrap()
+        .access_token;
+    let plain = jwt.create_access_token("alice").unwrap();
+    let url = redis.url();
+    let commands = || async {
+        let mut conn = redis::Client::open(url.as_str())
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap();
+        let stats: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        stats
+            .lines()
+            .filter(|l| l.starts_with("cmdstat_") && !l.starts_with("cmdstat_info:"))
+            .filter_map(|l| {
+                l.split("calls=")
+                    .nth(1)?
+                    .split(',')
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum::<u64>()
+    };
+    let mut per_request = Vec::new();
+    for token in [&plain, &session] {
+        let before = commands().await;
+        for _ in 0..20 {
+            let r = get_req(&app, "/protected", &[("Authorization", &bearer(token))]).await;
+            assert_eq!(r.status.as_u16(), 200);
+        }
+        per_request.push((commands().await - before) as f64 / 20.0);
+    }
+    assert_eq!(
+        per_request,
+        vec![1.0, 1.0],
+        "store commands per request: plain, session"
+    );
+}

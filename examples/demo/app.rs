@@ -1033,6 +1033,12 @@ fn openapi_document(jwt: &JwtManager, sessions: bool) -> Value {
             op["requestBody"] = json!({"required": true,
                 "content": {"application/json": {"schema": schema}}});
         }
+        if path.contains("{id}") {
+            op["parameters"] = json!([{"name": "id", "in": "path", "required": true,
+                "schema": {"type": "string"}, "description": "A session id"}]);
+            op["responses"]["404"] = json!({"description": "No such session of the identity",
+                "content": {"application/json": {"schema": message.clone()}}});
+        }
         let item = paths.entry(path.to_string()).or_insert_with(|| json!({}));
         item[*method] = op;
     }

@@ -36,7 +36,7 @@ use syn::{parse_quote, Expr, ExprArray, ExprLit, FnArg, Item, ItemFn, Lit, LitSt
 
 use crate::common::{closest, item_kind, parse_crate_path, skip_to_comma, Errors};
 
-const OPTION_NAMES: [&str; 9] = [
+const OPTION_NAMES: [&str; 10] = [
     "optional",
     "fresh",
     "refresh",
@@ -46,9 +46,10 @@ const OPTION_NAMES: [&str; 9] = [
     "check",
     "state",
     "crate",
+    "max_auth_age",
 ];
 const OPTIONS: &str =
-    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `check`, `state`, `crate`";
+    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `locations`, `check`, `state`, `crate`, `max_auth_age`";
 /// The location names of `locations = …`, and the runtime's `Location` variants they name.
 const LOCATIONS: [(&str, &str); 4] = [
     ("headers", "Headers"),
@@ -68,6 +69,8 @@ struct Args {
     check: Option<Expr>,
     state: Option<Type>,
     krate: Option<Path>,
+    /// `max_auth_age = <seconds>`: step-up.
+    max_auth_age: Option<(u32, Span)>,
 }
 
 fn unknown_option_message(given: &str) -> String {
@@ -277,6 +280,43 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
                 let expr: Expr = meta.value()?.parse()?;
                 if let Some(p) = parse_locations(expr, errors) {
                     set_once(&mut args.locations, p, span, "locations", errors);
+                }
+                Ok(())
+            }
+            "max_auth_age" => {
+                if missing_value(&meta, "max_auth_age", "max_auth_age = 300", errors)? {
+                    return Ok(());
+                }
+                let span = meta.path.span();
+                let expr: Expr = meta.value()?.parse()?;
+                let hint = "`max_auth_age` takes the login's maximum age in whole seconds, from 1 to 4294967295: `max_auth_age = 300`";
+                match &expr {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Int(i), ..
+                    }) if !i.suffix().is_empty() => errors.push(syn::Error::new(
+                        i.span(),
+                        format!(
+                            "write a plain number of seconds: `max_auth_age = {}`",
+                            i.base10_digits()
+                        ),
+                    )),
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Int(i), ..
+                    }) => match i.base10_parse::<u32>() {
+                        Ok(0) => errors.push(syn::Error::new(
+                            i.span(),
+                            "`max_auth_age = 0` accepts no login: give the maximum age in seconds, at least 1, e.g. `max_auth_age = 300`",
+                        )),
+                        Ok(n) => set_once(&mut args.max_auth_age, (n, span), span, "max_auth_age", errors),
+                        Err(_) => errors.push(syn::Error::new(i.span(), hint)),
+                    },
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) => errors.push(syn::Error::new(
+                        s.span(),
+                        format!("write the number without quotes: `max_auth_age = {}`", s.value()),
+                    )),
+                    other => errors.push(syn::Error::new_spanned(other, hint)),
                 }
                 Ok(())
             }
@@ -504,8 +544,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             (quote! { #name }, item)
         }
     };
+    let age = args.max_auth_age.map_or(0, |(n, _)| n);
+    let age = quote! { #age };
     let guard_ty: Type = syn::parse_quote_spanned! {attr_span=>
-        #krate::__private::Guard<#flags, #locations, #check_ty>
+        #krate::__private::Guard<#flags, #locations, #check_ty, #age>
     };
     // Replace the last parameter by the body wrapper, or add one. A trailing `State<T>` stays
     // as it is (it is never a body extractor), so that `#[axum::debug_handler]` below this
@@ -523,12 +565,12 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             let pat = &pt.pat;
             let ty = &pt.ty;
             (
-                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #locations, #check_ty>),
+                parse_quote!(#body_ident: #krate::__private::JwtBody<#ty, #flags, #locations, #check_ty, #age>),
                 quote! { let (#ctx_ident, #pat) = #guard_ident.finish(#body_ident); },
             )
         }
         _ => (
-            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #locations, #check_ty>),
+            parse_quote!(#body_ident: #krate::__private::JwtBody<(), #flags, #locations, #check_ty, #age>),
             quote! { let (#ctx_ident, ()) = #guard_ident.finish(#body_ident); },
         ),
     };

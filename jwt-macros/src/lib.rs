@@ -66,6 +66,17 @@ use proc_macro::TokenStream;
 ///   #[jwt_required(skip_revocation_check)]
 ///   async fn status() -> &'static str { "ok" }
 ///   ```
+/// - `max_auth_age = 300` (step-up, RFC 9470; not in flask-jwt-extended): the login must be
+///   at most that many seconds old, by the token's `auth_time` (which session tokens carry),
+///   whatever its `fresh` says. Otherwise 401 `A more recent login is required`
+///   (`step_up_required_loader`), with `WWW-Authenticate: Bearer
+///   error="insufficient_user_authentication", …, max_age=300` when `www_authenticate` is on.
+///   Not a whole number from 1 up: a compile error.
+///
+///   ```text
+///   #[jwt_required(max_auth_age = 300)]
+///   async fn change_password() -> &'static str { "changed" }
+///   ```
 /// - `locations = "cookies"` or `locations = ["cookies", "headers"]` (`locations=[…]`): look
 ///   only there, whatever `JWT_TOKEN_LOCATION` says. Names: `"headers"`, `"cookies"`,
 ///   `"query_string"`, `"json"`; another name, a repeated one or an empty list is a compile

@@ -47,6 +47,10 @@ pub enum ErrorKind {
     /// timeout), 401 `Session expired`; the session is ended. Rendered by
     /// `session_expired_loader` when one is registered.
     SessionExpired(Box<TokenParts>),
+    /// The route requires a recent login (`max_auth_age`, RFC 9470 step-up) and the token's
+    /// `auth_time` is older, or absent (401). Carries the token's parts and the route's
+    /// maximum age in seconds. Rendered by `step_up_required_loader` when one is registered.
+    StepUpRequired(Box<TokenParts>, u64),
     /// `token_verification_loader` returned false (400).
     UserClaimsVerification(Box<TokenParts>),
     /// `user_lookup_loader` found no user (401).
@@ -179,6 +183,7 @@ impl JwtError {
             | ErrorKind::Revoked(_)
             | ErrorKind::RefreshReuse(_)
             | ErrorKind::SessionExpired(_)
+            | ErrorKind::StepUpRequired(..)
             | ErrorKind::UserLookup(_) => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidHeader(_)
             | ErrorKind::InvalidQueryParam(_)
@@ -224,6 +229,7 @@ impl JwtError {
                 "Refresh token reuse detected: every token of this login was revoked".to_owned()
             }
             ErrorKind::SessionExpired(_) => "Session expired".to_owned(),
+            ErrorKind::StepUpRequired(..) => "A more recent login is required".to_owned(),
             ErrorKind::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
             ErrorKind::UserLookup(parts) => match &self.message {
                 Some(m) => m.to_string(),
@@ -243,6 +249,7 @@ impl JwtError {
             | ErrorKind::Revoked(p)
             | ErrorKind::RefreshReuse(p)
             | ErrorKind::SessionExpired(p)
+            | ErrorKind::StepUpRequired(p, _)
             | ErrorKind::UserClaimsVerification(p)
             | ErrorKind::UserLookup(p) => Some(p),
             _ => None,

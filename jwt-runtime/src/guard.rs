@@ -46,7 +46,7 @@ pub mod flags {
 }
 
 /// Decodes the const-generic encoding (flag bits; one location per 4 bits, first lowest).
-fn spec(flag_bits: u8, location_bits: u16) -> Spec {
+fn spec(flag_bits: u8, location_bits: u16, max_auth_age: u32) -> Spec {
     let mut locations = Vec::new();
     let mut bits = location_bits;
     while bits != 0 {
@@ -66,12 +66,13 @@ fn spec(flag_bits: u8, location_bits: u16) -> Spec {
         verify_type: flag_bits & flags::NO_VERIFY_TYPE == 0,
         skip_revocation_check: flag_bits & flags::SKIP_REVOCATION_CHECK != 0,
         locations,
+        max_auth_age: (max_auth_age > 0).then_some(u64::from(max_auth_age)),
     }
 }
 
 /// The plain `#[jwt_required]` requirements (for extractors that verify on their own).
 pub(crate) fn default_spec() -> Spec {
-    spec(0, 0)
+    spec(0, 0, 0)
 }
 
 /// Encodes a location list for [`Guard`]'s second parameter.
@@ -125,13 +126,19 @@ struct Deferred(Pending);
 /// ```
 ///
 /// `C` is the route's claims check (`#[jwt_required(check = …)]` generates one); the default
-/// [`NoCheck`](crate::__private::NoCheck) checks nothing.
-pub struct Guard<const FLAGS: u8 = 0, const LOCATIONS: u16 = 0, C = NoCheck> {
+/// [`NoCheck`](crate::__private::NoCheck) checks nothing. `MAX_AUTH_AGE` (seconds, `0`: none) is
+/// `#[jwt_required(max_auth_age = …)]`: the login (`auth_time`) must be that recent.
+pub struct Guard<
+    const FLAGS: u8 = 0,
+    const LOCATIONS: u16 = 0,
+    C = NoCheck,
+    const MAX_AUTH_AGE: u32 = 0,
+> {
     state: State,
     check: PhantomData<fn() -> C>,
 }
 
-impl<const F: u8, const L: u16, C> Clone for Guard<F, L, C> {
+impl<const F: u8, const L: u16, C, const A: u32> Clone for Guard<F, L, C, A> {
     fn clone(&self) -> Self {
         Guard {
             state: self.state.clone(),
@@ -140,13 +147,13 @@ impl<const F: u8, const L: u16, C> Clone for Guard<F, L, C> {
     }
 }
 
-impl<const F: u8, const L: u16, C> std::fmt::Debug for Guard<F, L, C> {
+impl<const F: u8, const L: u16, C, const A: u32> std::fmt::Debug for Guard<F, L, C, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Guard").field("state", &self.state).finish()
     }
 }
 
-impl<const F: u8, const L: u16, C> Guard<F, L, C> {
+impl<const F: u8, const L: u16, C, const A: u32> Guard<F, L, C, A> {
     fn new(state: State) -> Self {
         Guard {
             state,
@@ -155,7 +162,7 @@ impl<const F: u8, const L: u16, C> Guard<F, L, C> {
     }
 }
 
-impl<const F: u8, const L: u16, C> Guard<F, L, C> {
+impl<const F: u8, const L: u16, C, const A: u32> Guard<F, L, C, A> {
     /// The verified context (`None` for an unverified `OPTIONS` request, or while deferred).
     pub fn context(&self) -> Option<&JwtContext> {
         match &self.state {
@@ -183,7 +190,7 @@ impl<const F: u8, const L: u16, C> Guard<F, L, C> {
 
     /// Combines this guard with the body phase, for the task-local scope.
     #[doc(hidden)]
-    pub fn finish<T>(self, body: JwtBody<T, F, L, C>) -> (Option<Arc<JwtContext>>, T) {
+    pub fn finish<T>(self, body: JwtBody<T, F, L, C, A>) -> (Option<Arc<JwtContext>>, T) {
         let ctx = match (self.state, body.ctx) {
             (State::Done(c), _) => Some(c),
             (_, Some(c)) => Some(c),
@@ -202,7 +209,7 @@ impl<const F: u8, const L: u16, C> Guard<F, L, C> {
     }
 }
 
-impl<S, const F: u8, const L: u16, C> FromRequestParts<S> for Guard<F, L, C>
+impl<S, const F: u8, const L: u16, C, const A: u32> FromRequestParts<S> for Guard<F, L, C, A>
 where
     S: JwtState,
     C: RouteCheck<S>,
@@ -214,7 +221,7 @@ where
         let entry = Entry::guard(F & flags::WITH_BODY != 0);
         let check = |claims: &_| C::run(claims, state);
         Ok(Guard::new(
-            match enter(&manager, parts, &spec(F, L), entry, check).await? {
+            match enter(&manager, parts, &spec(F, L, A), entry, check).await? {
                 Entered::Passed => State::Exempt,
                 Entered::Verified(ctx) => State::Done(ctx),
                 Entered::Pending(pending) => {
@@ -234,13 +241,15 @@ pub enum ViaJwtBody {}
 
 /// Wraps a handler's last extractor `T`: finishes a verification that needs the body (JSON
 /// location, CSRF form field), then extracts `T` from the same bytes.
-pub struct JwtBody<T, const F: u8 = 0, const L: u16 = 0, C = NoCheck> {
+pub struct JwtBody<T, const F: u8 = 0, const L: u16 = 0, C = NoCheck, const A: u32 = 0> {
     ctx: Option<Arc<JwtContext>>,
     inner: T,
     check: PhantomData<fn() -> C>,
 }
 
-impl<T: std::fmt::Debug, const F: u8, const L: u16, C> std::fmt::Debug for JwtBody<T, F, L, C> {
+impl<T: std::fmt::Debug, const F: u8, const L: u16, C, const A: u32> std::fmt::Debug
+    for JwtBody<T, F, L, C, A>
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtBody")
             .field("ctx", &self.ctx)
@@ -249,14 +258,15 @@ impl<T: std::fmt::Debug, const F: u8, const L: u16, C> std::fmt::Debug for JwtBo
     }
 }
 
-impl<T, const F: u8, const L: u16, C> JwtBody<T, F, L, C> {
+impl<T, const F: u8, const L: u16, C, const A: u32> JwtBody<T, F, L, C, A> {
     /// The wrapped extractor.
     pub fn into_inner(self) -> T {
         self.inner
     }
 }
 
-impl<S, T, M, const F: u8, const L: u16, C> FromRequest<S, (ViaJwtBody, M)> for JwtBody<T, F, L, C>
+impl<S, T, M, const F: u8, const L: u16, C, const A: u32> FromRequest<S, (ViaJwtBody, M)>
+    for JwtBody<T, F, L, C, A>
 where
     S: JwtState,
     T: FromRequest<S, M>,
@@ -278,7 +288,7 @@ where
         let manager = state.jwt_manager();
         let (mut parts, body) = req.into_parts();
         let check = |claims: &_| C::run(claims, state);
-        let (ctx, body) = enter_body(&manager, &mut parts, &spec(F, L), pending, body, check)
+        let (ctx, body) = enter_body(&manager, &mut parts, &spec(F, L, A), pending, body, check)
             .await
             .map_err(IntoResponse::into_response)?;
         let inner = T::from_request(Request::from_parts(parts, body), state)

@@ -79,6 +79,7 @@ impl JwtManager {
                 verify_type: true,
                 skip_revocation_check: false,
                 locations: Vec::new(),
+                max_auth_age: None,
             }),
             exempt: Arc::new(Vec::new()),
             check: None,
@@ -115,6 +116,22 @@ impl JwtLayer {
     /// `skip_revocation_check`: no blocklist check.
     pub fn skip_revocation_check(self) -> Self {
         self.with(|s| s.skip_revocation_check = true)
+    }
+
+    /// Step-up, `#[jwt_required(max_auth_age = …)]`'s: the login (`auth_time`, which
+    /// session tokens carry) must be at most `max_age` old, whatever the token's `fresh`
+    /// says; otherwise 401 (`step_up_required_loader`), with the RFC 9470 challenge when
+    /// `www_authenticate` is on.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use axum_jwt_extended_runtime::{JwtConfig, JwtManager};
+    /// # let jwt = JwtManager::new(JwtConfig::with_secret("a-very-long-secret-of-at-least-32-bytes!")).unwrap();
+    /// let layer = jwt.layer().max_auth_age(Duration::from_secs(300));
+    /// # let _ = layer;
+    /// ```
+    pub fn max_auth_age(self, max_age: std::time::Duration) -> Self {
+        self.with(|s| s.max_auth_age = Some(max_age.as_secs()))
     }
 
     /// `locations`: where to look, in order, instead of `JWT_TOKEN_LOCATION`.

@@ -109,7 +109,7 @@ pub use openapi::JwtOpenApi;
 pub use redis;
 pub use refresh::{ImplicitRefreshLayer, ImplicitRefreshService, NoImplicitRefresh, TokenPair};
 pub use rejection::JwtRejection;
-pub use sessions::{Session, SessionEnd, SessionOptions, SessionPolicy};
+pub use sessions::{Session, SessionEnd, SessionEvent, SessionOptions, SessionPolicy};
 /// The sqlx this crate's [`SqlBlocklist`] is built on (cargo features `sqlite`, `postgres`):
 /// build a pool of your own with it for `SqlBlocklist::from_sqlite_pool` or
 /// `SqlBlocklist::from_pg_pool`, so that the versions match.

@@ -282,6 +282,7 @@ pub(crate) struct Loaders {
     pub(crate) needs_fresh_token: Option<PartsResponseFn>,
     pub(crate) revoked_token: Option<PartsResponseFn>,
     pub(crate) session_expired: Option<PartsResponseFn>,
+    pub(crate) step_up_required: Option<PartsResponseFn>,
     pub(crate) session_event: Option<SessionEventFn>,
     pub(crate) token_verification_failed: Option<PartsResponseFn>,
     pub(crate) user_lookup_error: Option<PartsResponseFn>,

@@ -326,6 +326,17 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The response to a token whose login is older than the route's `max_auth_age`
+    /// (default: 401 `{"msg": "A more recent login is required"}`, with the RFC 9470
+    /// challenge when `www_authenticate` is on), from the token's header and claims.
+    pub fn step_up_required_loader<R: IntoResponse>(
+        mut self,
+        f: impl Fn(&JwtHeader, &Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.step_up_required = Some(parts_response(f));
+        self
+    }
+
     /// The session event hook: called (and awaited) for every session started, refreshed,
     /// ended (and why), and every refresh-token reuse detected. Capture what it needs of
     /// your app's state (a clone of an `Arc`, a channel, a pool…).

@@ -38,6 +38,7 @@ impl JwtManager {
             ErrorKind::FreshTokenRequired(_) => parts_loader(&l.needs_fresh_token),
             ErrorKind::Revoked(_) | ErrorKind::RefreshReuse(_) => parts_loader(&l.revoked_token),
             ErrorKind::SessionExpired(_) => parts_loader(&l.session_expired),
+            ErrorKind::StepUpRequired(..) => parts_loader(&l.step_up_required),
             ErrorKind::UserClaimsVerification(_) => parts_loader(&l.token_verification_failed),
             ErrorKind::UserLookup(_) => parts_loader(&l.user_lookup_error),
             _ => None,
@@ -53,10 +54,16 @@ impl JwtManager {
                     );
                 }
                 if self.0.config.www_authenticate {
-                    if let Some(value) = www_authenticate(err.kind()) {
-                        response
-                            .headers_mut()
-                            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(value));
+                    let value = match err.kind() {
+                        // RFC 9470 §3: the step-up challenge names the maximum age.
+                        ErrorKind::StepUpRequired(_, max_age) => HeaderValue::from_str(&format!(
+                            r#"Bearer error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age={max_age}"#
+                        ))
+                        .ok(),
+                        other => www_authenticate(other).map(HeaderValue::from_static),
+                    };
+                    if let Some(value) = value {
+                        response.headers_mut().insert(WWW_AUTHENTICATE, value);
                     }
                 }
                 response

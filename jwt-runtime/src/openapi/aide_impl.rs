@@ -23,7 +23,7 @@ fn require_bearer(operation: &mut Operation) {
     }
 }
 
-impl<const F: u8, const L: u16, C> OperationInput for Guard<F, L, C> {
+impl<const F: u8, const L: u16, C, const A: u32> OperationInput for Guard<F, L, C, A> {
     fn operation_input(_ctx: &mut GenContext, operation: &mut Operation) {
         if F & flags::OPTIONAL == 0 {
             require_bearer(operation);
@@ -32,7 +32,9 @@ impl<const F: u8, const L: u16, C> OperationInput for Guard<F, L, C> {
 }
 
 /// The wrapped body extractor documents itself.
-impl<T: OperationInput, const F: u8, const L: u16, C> OperationInput for JwtBody<T, F, L, C> {
+impl<T: OperationInput, const F: u8, const L: u16, C, const A: u32> OperationInput
+    for JwtBody<T, F, L, C, A>
+{
     fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
         T::operation_input(ctx, operation);
     }

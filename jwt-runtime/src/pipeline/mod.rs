@@ -42,6 +42,8 @@ pub(crate) struct Spec {
     pub(crate) skip_revocation_check: bool,
     /// Empty means the configured `JWT_TOKEN_LOCATION`.
     pub(crate) locations: Vec<Location>,
+    /// Step-up: the login (`auth_time`) must be at most this many seconds old.
+    pub(crate) max_auth_age: Option<u64>,
 }
 
 impl Spec {
@@ -315,6 +317,20 @@ fn type_and_freshness(
         return Err(JwtError::new(ErrorKind::FreshTokenRequired(parts_of(
             header, claims,
         ))));
+    }
+    if let Some(max_age) = spec.max_auth_age {
+        // RFC 9470: the login must be recent, whatever `fresh` says. No `auth_time`, or one
+        // that is not a time: not known to be recent.
+        let recent = claims
+            .get(crate::token::AUTH_TIME_CLAIM)
+            .and_then(serde_json::Value::as_f64)
+            .is_some_and(|at| manager.now_f64() - at <= max_age as f64);
+        if !recent {
+            return Err(JwtError::new(ErrorKind::StepUpRequired(
+                parts_of(header, claims),
+                max_age,
+            )));
+        }
     }
     Ok(())
 }

@@ -540,12 +540,14 @@ impl JwtManager {
     /// Ends the session of `claims` (logout): its tokens are refused from now on.
     pub async fn end_current_session(&self, claims: &Claims) -> Result<(), JwtError> {
         self.policy()?;
+        // Revoking the login revokes its family, which forgets the session too.
         self.revoke_login(claims).await?;
-        if let (Some(identity), Some(id)) = (self.identity_of(claims), claims.get_str(FAMILY_CLAIM))
-        {
-            if self.forget(&identity, id).await? {
-                self.ended(&identity, id, SessionEnd::Logout).await;
-            }
+        if let (Some(identity), Some(id), true) = (
+            self.identity_of(claims),
+            claims.get_str(FAMILY_CLAIM),
+            claims.get(AUTH_TIME_CLAIM).is_some(),
+        ) {
+            self.ended(&identity, id, SessionEnd::Logout).await;
         }
         Ok(())
     }
