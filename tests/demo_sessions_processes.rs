@@ -82,11 +82,37 @@ async fn two_instances(env: &[(&str, &str)]) {
     );
 }
 
+/// An idle session's refresh answers `Session expired` on a shared store too (the store keeps
+/// the record until its refresh token could no longer be presented), then `revoked`.
+async fn idle_session_expires(env: &[(&str, &str)]) {
+    let bin = demo_bin();
+    let a = free_addr();
+    let mut env = env.to_vec();
+    env.push(("DEMO_SESSION_IDLE_SECONDS", "1"));
+    let _pa = start(&bin, a, &env).await;
+    let (_, refresh) = login(a, "idle").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    assert_eq!(
+        send("POST", a, "/refresh", &refresh).await,
+        (401, json!({"msg": "Session expired"}))
+    );
+    assert_eq!(
+        send("POST", a, "/refresh", &refresh).await,
+        (401, json!({"msg": "Token has been revoked"}))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn two_demos_on_sqlite_share_sessions() {
     let dir = TempDir::new();
     let url = format!("sqlite://{}", dir.0.join("demo.db").display());
     two_instances(&[
+        ("JWT_SECRET_KEY", common::LONG_SECRET),
+        ("DEMO_SESSIONS", "true"),
+        ("DATABASE_URL", &url),
+    ])
+    .await;
+    idle_session_expires(&[
         ("JWT_SECRET_KEY", common::LONG_SECRET),
         ("DEMO_SESSIONS", "true"),
         ("DATABASE_URL", &url),
@@ -104,6 +130,12 @@ async fn two_demos_on_postgres_share_sessions() {
         ("DATABASE_URL", &url),
     ])
     .await;
+    idle_session_expires(&[
+        ("JWT_SECRET_KEY", common::LONG_SECRET),
+        ("DEMO_SESSIONS", "true"),
+        ("DATABASE_URL", &url),
+    ])
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,6 +143,12 @@ async fn two_demos_on_redis_share_sessions() {
     let redis = RedisServer::start();
     let url = redis.url();
     two_instances(&[
+        ("JWT_SECRET_KEY", common::LONG_SECRET),
+        ("DEMO_SESSIONS", "true"),
+        ("REDIS_URL", &url),
+    ])
+    .await;
+    idle_session_expires(&[
         ("JWT_SECRET_KEY", common::LONG_SECRET),
         ("DEMO_SESSIONS", "true"),
         ("REDIS_URL", &url),

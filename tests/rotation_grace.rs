@@ -222,3 +222,19 @@ async fn two_instances_on_redis_share_the_window() {
     let (first, second) = (demo(&vars), demo(&vars));
     within_then_after(&first, &second).await;
 }
+
+/// A replay within the window does not extend it: the window runs from the rotation.
+#[tokio::test]
+async fn a_replay_does_not_extend_the_window() {
+    let app = demo(&GRACE);
+    let (_, old) = tokens(&login(&app, "testuser", "testpass").await);
+    let (status, _) = refresh(&app, &old).await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, _) = refresh(&app, &old).await;
+    assert_eq!(status, 200, "within the window");
+    // 3.2 s after the rotation (the window of 2 s, plus the store's second): reuse, though
+    // the replay was only 1.7 s ago.
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    assert_eq!(refresh(&app, &old).await, reuse());
+}

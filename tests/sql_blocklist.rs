@@ -313,12 +313,14 @@ mod on_sqlite {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
-        // The store's table, its change feed, and SQLite's own counter of AUTOINCREMENT keys.
+        // The store's table, its change feed, its sessions, and SQLite's own counter of
+        // AUTOINCREMENT keys.
         assert_eq!(
             tables,
             [
                 ("Revoked_Tokens_2".to_owned(),),
                 ("Revoked_Tokens_2_changes".to_owned(),),
+                ("Revoked_Tokens_2_sessions".to_owned(),),
                 ("sqlite_sequence".to_owned(),)
             ]
         );

@@ -90,6 +90,8 @@ struct Inner {
     any_identity: AtomicBool,
     /// Sessions by identity; they count against the capacity.
     sessions: std::sync::Mutex<HashMap<String, Vec<SessionRecord>>>,
+    /// Session saves so far (every 1024th sweeps outlived sessions).
+    session_saves: AtomicUsize,
 }
 
 /// In-memory blocklist: entries expire when the token would have. Shared by clones; not
@@ -154,6 +156,7 @@ impl MemoryBlocklist {
             len: AtomicUsize::new(0),
             any_identity: AtomicBool::new(false),
             sessions: std::sync::Mutex::new(HashMap::new()),
+            session_saves: AtomicUsize::new(0),
         }))
     }
 
@@ -243,7 +246,13 @@ impl MemoryBlocklist {
 
     /// Revokes a `jti` (or, `kind` [`FAMILY`], a family); `true` when it had no live entry
     /// (under the shard's lock: atomic).
-    fn revoke_now(&self, kind: u8, jti: &str, ttl: Option<Duration>) -> Result<bool, StoreError> {
+    fn revoke_now(
+        &self,
+        kind: u8,
+        jti: &str,
+        ttl: Option<Duration>,
+        first_only: bool,
+    ) -> Result<bool, StoreError> {
         let elapsed = self.0.started.elapsed();
         let now = u32::try_from(elapsed.as_secs()).unwrap_or(FOREVER - 1);
         // Rounded up, at least a second: an entry never ends before its `ttl` (rounding
@@ -261,7 +270,11 @@ impl MemoryBlocklist {
         let mut shard = write(&self.0.shards[shard]);
         if let Some(kept) = shard.jtis.get_mut(&key) {
             let was_live = *kept > now;
-            *kept = (*kept).max(until);
+            // A revocation keeps the later expiry; a first revocation (`revoke_if_new`) of a
+            // live entry changes nothing, as Redis `SET NX` and the SQL store do.
+            if !(first_only && was_live) {
+                *kept = (*kept).max(until);
+            }
             return Ok(!was_live);
         }
         self.reserve(&mut shard, now)?;
@@ -301,12 +314,36 @@ impl MemoryBlocklist {
         self.0.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn save_session_now(&self, identity: &str, session: &SessionRecord) -> Result<(), StoreError> {
+    /// Keeps `session` (`only_if_kept`: only when it is kept already); whether it was.
+    fn save_session_now(
+        &self,
+        identity: &str,
+        session: &SessionRecord,
+        only_if_kept: bool,
+    ) -> Result<bool, StoreError> {
         let mut all = self.sessions_lock();
         let now = epoch_secs();
+        let outlived = |s: &SessionRecord| s.keep_until().is_some_and(|t| now >= t);
+        // Now and then, every identity's outlived sessions go: none is kept for ever unused.
+        if self.0.session_saves.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
+            let mut removed = 0;
+            all.retain(|_, kept| {
+                let before = kept.len();
+                kept.retain(|s| !outlived(s));
+                removed += before - kept.len();
+                !kept.is_empty()
+            });
+            self.0.len.fetch_sub(removed, Ordering::Relaxed);
+        }
+        let was_kept = all
+            .get(identity)
+            .is_some_and(|kept| kept.iter().any(|s| s.id == session.id));
+        if only_if_kept && !was_kept {
+            return Ok(false);
+        }
         let kept = all.entry(identity.to_owned()).or_default();
         let before = kept.len();
-        kept.retain(|s| s.id != session.id && !s.has_ended(now));
+        kept.retain(|s| s.id != session.id && !outlived(s));
         let removed = before - kept.len();
         self.0.len.fetch_sub(removed, Ordering::Relaxed);
         if self.len() >= self.0.capacity {
@@ -314,7 +351,7 @@ impl MemoryBlocklist {
         }
         kept.push(session.clone());
         self.0.len.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        Ok(was_kept)
     }
 
     fn remove_session_now(&self, identity: &str, id: &str) -> bool {
@@ -339,7 +376,19 @@ impl BlocklistStore for MemoryBlocklist {
         identity: &'a str,
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(std::future::ready(self.save_session_now(identity, session)))
+        Box::pin(std::future::ready(
+            self.save_session_now(identity, session, false).map(drop),
+        ))
+    }
+
+    fn update_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(std::future::ready(
+            self.save_session_now(identity, session, true),
+        ))
     }
 
     fn sessions<'a>(
@@ -390,7 +439,7 @@ impl BlocklistStore for MemoryBlocklist {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(std::future::ready(
-            self.revoke_now(FAMILY, family, ttl).map(|_| ()),
+            self.revoke_now(FAMILY, family, ttl, false).map(|_| ()),
         ))
     }
 
@@ -400,7 +449,7 @@ impl BlocklistStore for MemoryBlocklist {
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(std::future::ready(
-            self.revoke_now(JTI, jti, ttl).map(|_| ()),
+            self.revoke_now(JTI, jti, ttl, false).map(|_| ()),
         ))
     }
 
@@ -409,7 +458,7 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(std::future::ready(self.revoke_now(JTI, jti, ttl)))
+        Box::pin(std::future::ready(self.revoke_now(JTI, jti, ttl, true)))
     }
 
     /// Kept forever whatever `ttl` says: one entry per identity.
@@ -441,11 +490,11 @@ mod tests {
     fn full_store_refuses_then_purges_expired() {
         let store = MemoryBlocklist::with_capacity(3);
         for jti in ["a", "b", "c"] {
-            store.revoke_now(JTI, jti, None).unwrap();
+            store.revoke_now(JTI, jti, None, false).unwrap();
         }
-        assert!(store.revoke_now(JTI, "d", None).is_err());
+        assert!(store.revoke_now(JTI, "d", None, false).is_err());
         // Revoking a kept jti again needs no room.
-        store.revoke_now(JTI, "a", None).unwrap();
+        store.revoke_now(JTI, "a", None, false).unwrap();
         assert_eq!(store.len(), 3);
         assert!(store.check_now(tok("a", None)).jti_revoked);
         assert!(!store.check_now(tok("d", None)).jti_revoked);
@@ -454,9 +503,16 @@ mod tests {
     #[test]
     fn huge_lifetimes_are_kept_forever() {
         let store = MemoryBlocklist::new();
-        store.revoke_now(JTI, "x", Some(Duration::MAX)).unwrap();
         store
-            .revoke_now(JTI, "y", Some(Duration::from_secs(u64::from(u32::MAX) + 5)))
+            .revoke_now(JTI, "x", Some(Duration::MAX), false)
+            .unwrap();
+        store
+            .revoke_now(
+                JTI,
+                "y",
+                Some(Duration::from_secs(u64::from(u32::MAX) + 5)),
+                false,
+            )
             .unwrap();
         assert!(store.check_now(tok("x", None)).jti_revoked);
         assert!(store.check_now(tok("y", None)).jti_revoked);

@@ -187,6 +187,28 @@ pub trait BlocklistStore: Send + Sync + 'static {
         Box::pin(std::future::ready(Err(no_sessions())))
     }
 
+    /// Saves a newer state of a session only if it is still kept (a refresh): a session
+    /// ended meanwhile is not brought back. Whether it was kept. The default lists, then
+    /// saves (not atomic); the stores of this crate do it in one step.
+    fn update_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            if !self
+                .sessions(identity)
+                .await?
+                .iter()
+                .any(|s| s.id == session.id)
+            {
+                return Ok(false);
+            }
+            self.save_session(identity, session).await?;
+            Ok(true)
+        })
+    }
+
     /// The sessions kept for `identity`, in one round trip (ended ones may be among them: the
     /// manager filters by [`SessionRecord::ends_at`]).
     fn sessions<'a>(

@@ -379,6 +379,14 @@ impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
         self.0.store.sessions(identity)
     }
 
+    fn update_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        self.0.store.update_session(identity, session)
+    }
+
     fn remove_session<'a>(
         &'a self,
         identity: &'a str,

@@ -118,8 +118,12 @@ return 1
 ";
 
 /// Keeps a session in the identity's hash (`ARGV[1]` its id, `ARGV[2]` its record, `ARGV[3]`
-/// milliseconds until it ends, 0: never), and keeps the hash as long as its last session.
+/// milliseconds to keep it, 0: for ever; `ARGV[4]` `1`: only if it is kept already), and keeps
+/// the hash as long as its last session. Answers 1 when saved.
 const SAVE_SESSION: &str = r"
+if ARGV[4] == '1' and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
 local fresh = redis.call('EXISTS', KEYS[1]) == 0
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local ttl = tonumber(ARGV[3])
@@ -303,8 +307,52 @@ impl RedisBlocklist {
         self.key(identity, format_args!("fam:{family}"))
     }
 
+    /// The identity's sessions: the hash tag puts them in its slot, the full digest keeps
+    /// two identities whose tags collide apart.
     fn sessions_key(&self, identity: &str) -> String {
-        self.key(Some(identity), format_args!("sessions"))
+        let digest = Sha256::digest(identity.as_bytes());
+        let mut full = String::with_capacity(64);
+        for b in digest.iter() {
+            use std::fmt::Write;
+            let _ = write!(full, "{b:02x}");
+        }
+        self.key(Some(identity), format_args!("sessions:{full}"))
+    }
+
+    /// Runs [`SAVE_SESSION`]; whether it saved.
+    async fn save_session_script(
+        &self,
+        identity: &str,
+        session: &SessionRecord,
+        only_if_kept: bool,
+    ) -> Result<bool, StoreError> {
+        let record = serde_json::to_string(session)
+            .map_err(|e| StoreError::with_source("redis: the session does not serialize", e))?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        // 0: for ever (no end, or one Redis could not count to).
+        let ttl_ms = session.keep_until().map_or(0, |until| {
+            let secs = until.saturating_sub(now).max(1);
+            if Duration::from_secs(secs) > FOREVER_AFTER {
+                0
+            } else {
+                secs.saturating_mul(1000)
+            }
+        });
+        let script = redis::Script::new(SAVE_SESSION);
+        let mut call = script.key(self.sessions_key(identity));
+        call.arg(&session.id)
+            .arg(record)
+            .arg(ttl_ms)
+            .arg(if only_if_kept { "1" } else { "0" });
+        let saved = match self.conn().await? {
+            Conn::Standalone(mut c) => call.invoke_async::<i64>(&mut c).await,
+            Conn::Cluster(mut c) => call.invoke_async::<i64>(&mut c).await,
+        }
+        .map_err(err)?;
+        Ok(saved == 1)
     }
 
     fn changes_key(&self) -> String {
@@ -365,25 +413,19 @@ impl BlocklistStore for RedisBlocklist {
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let record = serde_json::to_string(session)
-                .map_err(|e| StoreError::with_source("redis: the session does not serialize", e))?;
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs();
-            let ttl_ms = session
-                .ends_at()
-                .map_or(0, |end| end.saturating_sub(now).max(1).saturating_mul(1000));
-            let script = redis::Script::new(SAVE_SESSION);
-            let mut call = script.key(self.sessions_key(identity));
-            call.arg(&session.id).arg(record).arg(ttl_ms);
-            match self.conn().await? {
-                Conn::Standalone(mut c) => call.invoke_async::<i64>(&mut c).await,
-                Conn::Cluster(mut c) => call.invoke_async::<i64>(&mut c).await,
-            }
-            .map(drop)
-            .map_err(err)
+            self.save_session_script(identity, session, false)
+                .await
+                .map(drop)
         })
+    }
+
+    /// The same script, saving only a session the hash still holds (`HEXISTS`).
+    fn update_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(self.save_session_script(identity, session, true))
     }
 
     /// One `HGETALL`.

@@ -47,6 +47,15 @@ impl SessionRecord {
         self.max_age.map(|m| self.created_at.saturating_add(m))
     }
 
+    /// How long a store keeps the record: as long as a token of the session may still be
+    /// presented (its latest refresh token, or its absolute end, plus a minute), so that a
+    /// refresh after the end finds it and answers `Session expired`; `None`: for ever.
+    pub fn keep_until(&self) -> Option<u64> {
+        self.refresh_expires_at
+            .or_else(|| self.absolute_end())
+            .map(|t| t.saturating_add(60))
+    }
+
     /// Whether it has ended by its limits at `now`.
     pub fn has_ended(&self, now: u64) -> bool {
         self.ends_at().is_some_and(|end| now >= end)

@@ -77,6 +77,7 @@ struct Queries {
     purge_changes: SqlStr,
     create_sessions: SqlStr,
     save_session: SqlStr,
+    update_session: SqlStr,
     sessions: SqlStr,
     remove_session: SqlStr,
     purge_sessions: SqlStr,
@@ -140,6 +141,10 @@ impl Queries {
                  VALUES ({p1}, {p2}, {p3}, {p4}) \
                  ON CONFLICT (identity_digest, id) DO UPDATE SET \
                  record = excluded.record, ends_at = excluded.ends_at"
+            )),
+            update_session: sql(format!(
+                "UPDATE {sessions} SET record = {p3}, ends_at = {p4} \
+                 WHERE identity_digest = {p1} AND id = {p2}"
             )),
             sessions: sql(format!(
                 "SELECT record FROM {sessions} WHERE identity_digest = {p1} \
@@ -875,7 +880,8 @@ impl BlocklistStore for SqlBlocklist {
             let inner = &self.0;
             let record = serde_json::to_string(session)
                 .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
-            let ends_at = session.ends_at().and_then(|e| i64::try_from(e).ok());
+            // The `ends_at` column is how long the row is kept: see `SessionRecord::keep_until`.
+            let ends_at = session.keep_until().and_then(|e| i64::try_from(e).ok());
             let key = digest(identity);
             let save = async {
                 on_pool!(&inner.pool, p => sqlx::query(inner.queries.save_session.clone())
@@ -890,6 +896,32 @@ impl BlocklistStore for SqlBlocklist {
             timed("save a session", inner.query_timeout, save).await?;
             self.maybe_purge();
             Ok(())
+        })
+    }
+
+    /// One `UPDATE` of a row that is still there.
+    fn update_session<'a>(
+        &'a self,
+        identity: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let inner = &self.0;
+            let record = serde_json::to_string(session)
+                .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
+            let ends_at = session.keep_until().and_then(|e| i64::try_from(e).ok());
+            let key = digest(identity);
+            let update = async {
+                on_pool!(&inner.pool, p => sqlx::query(inner.queries.update_session.clone())
+                    .bind(key)
+                    .bind(session.id.as_str())
+                    .bind(record)
+                    .bind(ends_at)
+                    .execute(p)
+                    .await
+                    .map(|done| done.rows_affected() > 0))
+            };
+            timed("refresh a session", inner.query_timeout, update).await
         })
     }
 

@@ -77,7 +77,14 @@ mod tests {
     fn parts(cookies: &[&str]) -> Parts {
         let mut req = Request::builder();
         for c in cookies {
-            req = req.header(COOKIE, *c);
+            // From bytes: a Latin-1 byte (obs-text) is a valid header value, as a client may
+            // send it, though `&str` values must be visible ASCII.
+            let bytes: Vec<u8> = c
+                .chars()
+                .map(|ch| u8::try_from(u32::from(ch)).unwrap_or(b'?'))
+                .collect();
+            let value = axum::http::HeaderValue::from_bytes(&bytes).unwrap();
+            req = req.header(COOKIE, value);
         }
         req.body(()).unwrap().into_parts().0
     }

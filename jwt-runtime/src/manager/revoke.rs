@@ -279,6 +279,19 @@ impl JwtManager {
             .map_err(unavailable)
     }
 
+    /// Saves a refreshed session, only if it is still kept: `false` when it was ended
+    /// meanwhile.
+    pub(crate) async fn update_session(
+        &self,
+        identity: &str,
+        record: &crate::blocklist::SessionRecord,
+    ) -> Result<bool, JwtError> {
+        let store = self.store()?;
+        bounded(store.update_session(identity, record))
+            .await
+            .map_err(unavailable)
+    }
+
     /// The sessions the store keeps for `identity`.
     pub(crate) async fn load_sessions(
         &self,
@@ -381,14 +394,17 @@ impl JwtManager {
             identity: identity.as_deref(),
             family: None,
         };
+        // Set once: a replay within the window never extends it. A store whose revocations
+        // wait (a near cache) gets that wait twice more (the marks, then the rotation).
+        let window = grace.saturating_add(store.revocation_delay().saturating_mul(2));
         let (a, b) = tokio::join!(
-            bounded_revocation(store, store.revoke_token(in_grace, Some(grace))),
+            bounded_revocation(store, store.revoke_token_if_new(in_grace, Some(window))),
             bounded_revocation(
                 store,
                 store.revoke_family(identity.as_deref(), &rotated_key, self.remaining(claims))
             ),
         );
-        a.and(b).map_err(unavailable)
+        a.map(drop).and(b).map_err(unavailable)
     }
 
     /// Whether a revoked refresh token was superseded by rotation, and how long ago: one

@@ -324,7 +324,11 @@ fn type_and_freshness(
         let recent = claims
             .get(crate::token::AUTH_TIME_CLAIM)
             .and_then(serde_json::Value::as_f64)
-            .is_some_and(|at| manager.now_f64() - at <= max_age as f64);
+            .is_some_and(|at| {
+                let now = manager.now_f64();
+                now - at <= max_age as f64
+                    && at <= now + manager.config().decode_leeway.as_secs_f64()
+            });
         if !recent {
             return Err(JwtError::new(ErrorKind::StepUpRequired(
                 parts_of(header, claims),

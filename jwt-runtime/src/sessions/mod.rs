@@ -49,15 +49,17 @@ impl SessionPolicy {
         SessionPolicy::default()
     }
 
-    /// The absolute lifetime: a session ends this long after its login, whatever its use.
+    /// The absolute lifetime: a session ends this long after its login, whatever its use
+    /// (at least a second).
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        self.max_age = Some(max_age.max(Duration::from_secs(1)));
         self
     }
 
-    /// The idle timeout: a session ends this long after its login or latest refresh.
+    /// The idle timeout: a session ends this long after its login or latest refresh (at
+    /// least a second).
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
-        self.idle_timeout = Some(idle);
+        self.idle_timeout = Some(idle.max(Duration::from_secs(1)));
         self
     }
 }
@@ -102,15 +104,15 @@ impl SessionOptions {
         self
     }
 
-    /// This login's absolute lifetime, instead of the manager's.
+    /// This login's absolute lifetime, instead of the manager's (at least a second).
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        self.max_age = Some(max_age.max(Duration::from_secs(1)));
         self
     }
 
-    /// This login's idle timeout, instead of the manager's.
+    /// This login's idle timeout, instead of the manager's (at least a second).
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
-        self.idle_timeout = Some(idle);
+        self.idle_timeout = Some(idle.max(Duration::from_secs(1)));
         self
     }
 }
@@ -218,6 +220,13 @@ fn expired(claims: &Claims) -> JwtError {
     })))
 }
 
+/// Revoked, for a session known by its id only.
+fn revoked_id(id: &str) -> JwtError {
+    let mut map = Map::new();
+    map.insert(FAMILY_CLAIM.to_owned(), Value::from(id));
+    revoked(&Claims::from(map))
+}
+
 fn revoked(claims: &Claims) -> JwtError {
     JwtError::new(ErrorKind::Revoked(Box::new(TokenParts {
         header: JwtHeader::default(),
@@ -313,7 +322,10 @@ impl JwtManager {
                 Expiry::Never => None,
             },
         };
-        record.refresh_expires_at = refresh_lifetime.map(|d| now.saturating_add(d.as_secs()));
+        // As the token's `exp` was computed: floor(now + lifetime).
+        let _ = now;
+        record.refresh_expires_at =
+            refresh_lifetime.map(|d| self.now().checked_add(d).map_or(u64::MAX, |t| t.as_secs()));
         Ok(pair)
     }
 
@@ -334,7 +346,8 @@ impl JwtManager {
         let expires_delta = match record.absolute_end() {
             None => lifetime,
             Some(end) => {
-                let left = Duration::from_secs(end.saturating_sub(now));
+                let _ = now;
+                let left = Duration::from_secs(end).saturating_sub(self.now());
                 match lifetime {
                     Expiry::After(d) if d <= left => Expiry::After(d),
                     _ if left.is_zero() => return Err(expired(&Claims::default())),
@@ -417,6 +430,11 @@ impl JwtManager {
         options: TokenOptions,
     ) -> Result<String, JwtError> {
         self.policy()?;
+        if refresh.token_type() != Some("refresh") {
+            return Err(JwtError::new(ErrorKind::WrongToken(
+                "Only refresh tokens are allowed".into(),
+            )));
+        }
         let Some((key, mut record)) = self.touch_session(refresh).await? else {
             return Err(revoked(refresh));
         };
@@ -428,7 +446,10 @@ impl JwtManager {
             .exp()
             .map(|e| e as u64)
             .or(record.refresh_expires_at);
-        self.save_session(&key, &record).await?;
+        if !self.update_session(&key, &record).await? {
+            // Ended while this refresh ran.
+            return Err(revoked(refresh));
+        }
         self.event(SessionEvent::Refreshed {
             session: record.id,
             identity: key,
@@ -447,7 +468,10 @@ impl JwtManager {
     ) -> Result<TokenPair, JwtError> {
         let now = record.last_seen_at;
         let pair = self.session_pair(identity, options, &mut record, now)?;
-        self.save_session(&key, &record).await?;
+        if !self.update_session(&key, &record).await? {
+            // Ended while this rotation ran: the new pair's family is revoked already.
+            return Err(revoked_id(&record.id));
+        }
         self.event(SessionEvent::Refreshed {
             session: record.id,
             identity: key,
@@ -540,16 +564,16 @@ impl JwtManager {
     /// Ends the session of `claims` (logout): its tokens are refused from now on.
     pub async fn end_current_session(&self, claims: &Claims) -> Result<(), JwtError> {
         self.policy()?;
-        // Revoking the login revokes its family, which forgets the session too.
-        self.revoke_login(claims).await?;
-        if let (Some(identity), Some(id), true) = (
+        match (
             self.identity_of(claims),
             claims.get_str(FAMILY_CLAIM),
             claims.get(AUTH_TIME_CLAIM).is_some(),
         ) {
-            self.ended(&identity, id, SessionEnd::Logout).await;
+            // A session's token: the session ends (its family revoked, whatever the
+            // revocation quota says), and it is no longer listed.
+            (Some(identity), Some(id), true) => self.end(&identity, id, SessionEnd::Logout).await,
+            _ => self.revoke_login(claims).await,
         }
-        Ok(())
     }
 
     /// Ends every session of the identity of `claims`, and revokes every token of it issued
@@ -566,9 +590,7 @@ impl JwtManager {
         self.revoke_all_tokens_of(&value, self.now().as_secs())
             .await?;
         for s in self.load_sessions(&identity).await? {
-            if self.forget(&identity, &s.id).await? {
-                self.ended(&identity, &s.id, SessionEnd::AllEnded).await;
-            }
+            self.end(&identity, &s.id, SessionEnd::AllEnded).await?;
         }
         Ok(())
     }
@@ -674,7 +696,9 @@ impl JwtManager {
                 Some(lifetime.map_or(left, |l| l.min(left)))
             }
         };
-        self.save_session(&key, &record).await?;
+        if !self.update_session(&key, &record).await? {
+            return Err(revoked(claims));
+        }
         self.event(SessionEvent::Refreshed {
             session: record.id,
             identity: key,

@@ -962,7 +962,8 @@ pub async fn near_cache_conformance<S: ChangeFeed>(first: S, second: S) {
 
 /// Checks that a store keeps sessions as the sessions API relies on: a saved session is
 /// listed for its identity only, exactly as saved (its data included); saving it again
-/// replaces it; removing it says whether it was kept; identities with awkward text stay
+/// replaces it; removing it says whether it was kept; an update never brings a removed
+/// session back; identities with awkward text stay
 /// apart; and 20 sessions of one identity saved concurrently are all listed.
 ///
 /// ```
@@ -1035,6 +1036,27 @@ pub async fn session_conformance<S: BlocklistStore>(store: S) {
     assert!(!removed, "removing it again says it was not kept");
     let listed = ok("sessions after removal", store.sessions(&alice)).await;
     assert!(listed.is_empty(), "a removed session is not listed");
+    let updated = ok(
+        "update_session of a removed session",
+        store.update_session(&alice, &later),
+    )
+    .await;
+    assert!(!updated, "an update does not bring a removed session back");
+    let listed = ok("sessions after the update", store.sessions(&alice)).await;
+    assert!(
+        listed.is_empty(),
+        "an update does not bring a removed session back"
+    );
+    ok("save_session once more", store.save_session(&alice, &first)).await;
+    let updated = ok("update_session", store.update_session(&alice, &later)).await;
+    assert!(updated, "an update of a kept session says so");
+    let listed = ok("sessions after an update", store.sessions(&alice)).await;
+    assert_eq!(
+        listed,
+        vec![later.clone()],
+        "an update replaces the session"
+    );
+    ok("remove_session", store.remove_session(&alice, &first.id)).await;
 
     for value in AWKWARD.iter().filter(|v| !v.contains('\0')) {
         let identity = run.identity(value);
