@@ -274,12 +274,14 @@ async fn the_absolute_lifetime_caps_every_token_and_ends_the_session() {
 
 #[tokio::test]
 async fn an_idle_session_expires_on_its_next_refresh() {
-    let app = demo(&[SESSIONS, ("DEMO_SESSION_IDLE_SECONDS", "2")]);
+    // Times are whole seconds: 3 s of idle time, used after 1.1 s (at most 2 on the clock),
+    // then left for 4.1 s (at least 4).
+    let app = demo(&[SESSIONS, ("DEMO_SESSION_IDLE_SECONDS", "3")]);
     let (access, refresh) = login_as(&app, "a").await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let (status, _) = send(&app, "POST", "/refresh", &refresh).await;
     assert_eq!(status, 200, "used within its idle timeout");
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     assert_eq!(
         send(&app, "POST", "/refresh", &refresh).await,
         (401, json!({"msg": "Session expired"}))

@@ -36,7 +36,7 @@ fn manager(
     .expect("valid configuration")
 }
 
-#[jwt_required(max_auth_age = 1)]
+#[jwt_required(max_auth_age = 2)]
 async fn sensitive() -> &'static str {
     "changed"
 }
@@ -69,7 +69,7 @@ async fn step_up_requires_a_recent_login_on_the_attribute_and_on_the_layer() {
         .route("/sensitive", post(sensitive))
         .route(
             "/layered",
-            post(plain).route_layer(jwt.layer().max_auth_age(Duration::from_secs(1))),
+            post(plain).route_layer(jwt.layer().max_auth_age(Duration::from_secs(2))),
         )
         .with_state(jwt.clone());
     let login = jwt
@@ -84,7 +84,7 @@ async fn step_up_requires_a_recent_login_on_the_attribute_and_on_the_layer() {
     let fresh = jwt
         .create_access_token_with("alice", TokenOptions::new().fresh(true))
         .unwrap();
-    let challenge = r#"Bearer error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age=1"#;
+    let challenge = r#"Bearer error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age=2"#;
     for path in ["/sensitive", "/layered"] {
         assert_eq!(
             status_of(&app, path, &fresh).await,
@@ -96,7 +96,8 @@ async fn step_up_requires_a_recent_login_on_the_attribute_and_on_the_layer() {
             "{path}"
         );
     }
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // `auth_time` is whole seconds: 3.1 s later the login is at least 3 s old.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     for path in ["/sensitive", "/layered"] {
         assert_eq!(
             status_of(&app, path, &login.access_token).await,
