@@ -64,6 +64,13 @@ async fn status_of(app: &Router, path: &str, token: &str) -> (u16, Value, Option
 
 #[tokio::test]
 async fn step_up_requires_a_recent_login_on_the_attribute_and_on_the_layer() {
+    // A subscriber here too: tracing caches a log line's interest from the first thread that
+    // reaches it, and this test's sessions log the same lines as the next test checks.
+    let quiet = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::sink)
+        .finish();
+    let _guard = tracing::subscriber::set_default(quiet);
     let jwt = manager(|b| b);
     let app = Router::new()
         .route("/sensitive", post(sensitive))

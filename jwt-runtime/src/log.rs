@@ -93,10 +93,10 @@ pub(crate) fn refresh_failed(err: &JwtError) {
 
 /// A session event: one line naming the session and the identity (never a token); reuse at
 /// `warn`, the rest at `info`.
-pub(crate) fn session_event(event: &crate::sessions::SessionEvent) {
+pub(crate) fn session_event(event: &crate::loaders::SessionEvent) {
     #[cfg(feature = "tracing")]
     {
-        use crate::sessions::SessionEvent as E;
+        use crate::loaders::SessionEvent as E;
         match event {
             E::Started { session, identity } => {
                 tracing::info!(target: TARGET, session = &*escaped(session), identity = &*escaped(identity), "session started")

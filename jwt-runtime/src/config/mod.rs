@@ -6,12 +6,14 @@
 //! naming the option, never a failure on some request later.
 
 mod env;
+mod session;
 mod validate;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use jsonwebtoken::Algorithm;
+pub use session::SessionPolicy;
 
 pub(crate) use validate::{validate, warnings};
 

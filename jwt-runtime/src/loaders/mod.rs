@@ -10,6 +10,9 @@
 
 #[doc(hidden)]
 pub mod probe;
+mod session_event;
+
+pub use session_event::{SessionEnd, SessionEvent};
 
 use std::any::Any;
 use std::fmt;
@@ -257,7 +260,7 @@ pub(crate) type ReasonResponseFn = Arc<dyn Fn(&str) -> Response + Send + Sync>;
 
 /// The session event hook.
 pub(crate) type SessionEventFn =
-    std::sync::Arc<dyn Fn(crate::sessions::SessionEvent) -> BoxFuture<'static, ()> + Send + Sync>;
+    std::sync::Arc<dyn Fn(SessionEvent) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// All loaders of one manager.
 #[derive(Clone, Default)]

@@ -39,7 +39,7 @@ pub struct JwtManagerBuilder {
     pub(super) extra_keys: Vec<keys::ExtraKey>,
     pub(super) revocation_quota: Option<u32>,
     pub(super) rotation_grace: Option<std::time::Duration>,
-    pub(super) sessions: Option<crate::sessions::SessionPolicy>,
+    pub(super) sessions: Option<crate::config::SessionPolicy>,
     pub(super) extra_jwks: Vec<Value>,
     #[cfg(feature = "jwks")]
     pub(super) jwks: Option<crate::jwks::JwksClient>,
@@ -362,7 +362,7 @@ impl JwtManagerBuilder {
     /// ```
     pub fn on_session_event<F, Fut>(mut self, hook: F) -> Self
     where
-        F: Fn(crate::sessions::SessionEvent) -> Fut + Send + Sync + 'static,
+        F: Fn(crate::loaders::SessionEvent) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
         self.loaders.session_event = Some(std::sync::Arc::new(move |event| Box::pin(hook(event))));
@@ -371,7 +371,7 @@ impl JwtManagerBuilder {
 
     /// Turns sessions on, with these lifetimes: [`JwtManager::start_session`](super::JwtManager::start_session)
     /// and the rest of the sessions API. The blocklist store keeps the sessions.
-    pub fn sessions(mut self, policy: crate::sessions::SessionPolicy) -> Self {
+    pub fn sessions(mut self, policy: crate::config::SessionPolicy) -> Self {
         self.sessions = Some(policy);
         self
     }

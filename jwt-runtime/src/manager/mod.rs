@@ -44,7 +44,7 @@ pub(crate) struct Inner {
     /// The grace window of refresh-token rotation.
     pub(crate) rotation_grace: Option<std::time::Duration>,
     /// The lifetimes of sessions, when they are on.
-    pub(crate) sessions: Option<crate::sessions::SessionPolicy>,
+    pub(crate) sessions: Option<crate::config::SessionPolicy>,
 }
 
 /// The configured JWT machinery of one application: flask-jwt-extended's `JWTManager`.
