@@ -857,6 +857,35 @@ impl SqlBlocklist {
     }
 }
 
+impl SqlBlocklist {
+    /// Writes a session's row with `query` (the upsert or the update); whether a row changed.
+    async fn write_session(
+        &self,
+        query: &SqlStr,
+        what: &'static str,
+        identity: &str,
+        session: &SessionRecord,
+    ) -> Result<bool, StoreError> {
+        let inner = &self.0;
+        let record = serde_json::to_string(session)
+            .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
+        // The `ends_at` column is how long the row is kept: see `SessionRecord::keep_until`.
+        let ends_at = session.keep_until().and_then(|e| i64::try_from(e).ok());
+        let key = digest(identity);
+        let write = async {
+            on_pool!(&inner.pool, p => sqlx::query(query.clone())
+                .bind(key)
+                .bind(session.id.as_str())
+                .bind(record)
+                .bind(ends_at)
+                .execute(p)
+                .await
+                .map(|done| done.rows_affected() > 0))
+        };
+        timed(what, inner.query_timeout, write).await
+    }
+}
+
 /// Refuses a table name that is not a plain identifier (it is never echoed back).
 fn check_table(options: &SqlBlocklistOptions) -> Result<(), StoreError> {
     if valid_table(&options.table) {
@@ -877,23 +906,9 @@ impl BlocklistStore for SqlBlocklist {
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let inner = &self.0;
-            let record = serde_json::to_string(session)
-                .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
-            // The `ends_at` column is how long the row is kept: see `SessionRecord::keep_until`.
-            let ends_at = session.keep_until().and_then(|e| i64::try_from(e).ok());
-            let key = digest(identity);
-            let save = async {
-                on_pool!(&inner.pool, p => sqlx::query(inner.queries.save_session.clone())
-                    .bind(key)
-                    .bind(session.id.as_str())
-                    .bind(record)
-                    .bind(ends_at)
-                    .execute(p)
-                    .await
-                    .map(drop))
-            };
-            timed("save a session", inner.query_timeout, save).await?;
+            let query = &self.0.queries.save_session;
+            self.write_session(query, "save a session", identity, session)
+                .await?;
             self.maybe_purge();
             Ok(())
         })
@@ -905,24 +920,8 @@ impl BlocklistStore for SqlBlocklist {
         identity: &'a str,
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            let inner = &self.0;
-            let record = serde_json::to_string(session)
-                .map_err(|e| StoreError::with_source("sql: the session does not serialize", e))?;
-            let ends_at = session.keep_until().and_then(|e| i64::try_from(e).ok());
-            let key = digest(identity);
-            let update = async {
-                on_pool!(&inner.pool, p => sqlx::query(inner.queries.update_session.clone())
-                    .bind(key)
-                    .bind(session.id.as_str())
-                    .bind(record)
-                    .bind(ends_at)
-                    .execute(p)
-                    .await
-                    .map(|done| done.rows_affected() > 0))
-            };
-            timed("refresh a session", inner.query_timeout, update).await
-        })
+        let query = &self.0.queries.update_session;
+        Box::pin(self.write_session(query, "refresh a session", identity, session))
     }
 
     /// One `SELECT` of the identity's unexpired sessions.
