@@ -418,11 +418,7 @@ impl BlocklistStore for MemoryBlocklist {
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        self.check_token(TokenKeys {
-            jti,
-            identity,
-            family: None,
-        })
+        self.check_token(TokenKeys::of(jti, identity))
     }
 
     fn check_token<'a>(
@@ -479,11 +475,7 @@ mod tests {
     use super::*;
 
     fn tok<'a>(jti: &'a str, identity: Option<&'a str>) -> TokenKeys<'a> {
-        TokenKeys {
-            jti,
-            identity,
-            family: None,
-        }
+        TokenKeys::of(jti, identity)
     }
 
     #[test]

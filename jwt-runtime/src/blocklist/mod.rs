@@ -104,6 +104,17 @@ pub struct TokenKeys<'a> {
     pub family: Option<&'a str>,
 }
 
+impl<'a> TokenKeys<'a> {
+    /// A token of no login family: what the `jti`-level methods of [`BlocklistStore`] mean.
+    pub fn of(jti: &'a str, identity: Option<&'a str>) -> Self {
+        TokenKeys {
+            jti,
+            identity,
+            family: None,
+        }
+    }
+}
+
 /// The `jti`-entry under which [`BlocklistStore`]'s default methods keep a family's
 /// revocation (no `jti` this crate makes has this form).
 pub fn family_entry(family: &str) -> String {

@@ -405,11 +405,7 @@ impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        self.check_token(TokenKeys {
-            jti,
-            identity,
-            family: None,
-        })
+        self.check_token(TokenKeys::of(jti, identity))
     }
 
     fn check_token<'a>(
@@ -424,14 +420,7 @@ impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        self.revoke_token(
-            TokenKeys {
-                jti,
-                identity: None,
-                family: None,
-            },
-            ttl,
-        )
+        self.revoke_token(TokenKeys::of(jti, None), ttl)
     }
 
     fn revoke_token<'a>(
@@ -451,14 +440,7 @@ impl<S: ChangeFeed> BlocklistStore for NearCache<S> {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        self.revoke_token_if_new(
-            TokenKeys {
-                jti,
-                identity: None,
-                family: None,
-            },
-            ttl,
-        )
+        self.revoke_token_if_new(TokenKeys::of(jti, None), ttl)
     }
 
     fn revoke_token_if_new<'a>(

@@ -469,11 +469,7 @@ impl BlocklistStore for RedisBlocklist {
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        self.check_token(TokenKeys {
-            jti,
-            identity,
-            family: None,
-        })
+        self.check_token(TokenKeys::of(jti, identity))
     }
 
     /// One `MGET` of the `jti`, cut-off and family keys, which share a hash slot. While
@@ -525,14 +521,7 @@ impl BlocklistStore for RedisBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        self.revoke_token(
-            TokenKeys {
-                jti,
-                identity: None,
-                family: None,
-            },
-            ttl,
-        )
+        self.revoke_token(TokenKeys::of(jti, None), ttl)
     }
 
     fn revoke_token<'a>(
@@ -551,14 +540,7 @@ impl BlocklistStore for RedisBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        self.revoke_token_if_new(
-            TokenKeys {
-                jti,
-                identity: None,
-                family: None,
-            },
-            ttl,
-        )
+        self.revoke_token_if_new(TokenKeys::of(jti, None), ttl)
     }
 
     /// `SET … NX`: atomic.

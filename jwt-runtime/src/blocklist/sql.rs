@@ -985,11 +985,7 @@ impl BlocklistStore for SqlBlocklist {
         jti: &'a str,
         identity: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Verdict, StoreError>> {
-        self.check_token(TokenKeys {
-            jti,
-            identity,
-            family: None,
-        })
+        self.check_token(TokenKeys::of(jti, identity))
     }
 
     /// One `SELECT` of three scalar subqueries: the `jti` row, the identity's cut-off and
@@ -1025,14 +1021,7 @@ impl BlocklistStore for SqlBlocklist {
         jti: &'a str,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        self.revoke_token_if_new(
-            TokenKeys {
-                jti,
-                identity: None,
-                family: None,
-            },
-            ttl,
-        )
+        self.revoke_token_if_new(TokenKeys::of(jti, None), ttl)
     }
 
     fn revoke_token_if_new<'a>(
